@@ -1,0 +1,42 @@
+package chat.protocol;
+
+import java.util.List;
+
+/**
+ * Conversation ids: {@code d:<smallerUserId>:<largerUserId>} for a direct chat (plain string
+ * order), {@code g:<groupId>} for a group.
+ */
+public record ConversationId(String value, Kind kind, List<String> directParticipants) {
+  public enum Kind { DIRECT, GROUP }
+
+  public static ConversationId direct(String a, String b) {
+    boolean aFirst = a.compareTo(b) <= 0;
+    String first = aFirst ? a : b;
+    String second = aFirst ? b : a;
+    return new ConversationId("d:" + first + ":" + second, Kind.DIRECT, List.of(first, second));
+  }
+
+  /** Parses a client-supplied id; throws {@code bad_request} when it is malformed. */
+  public static ConversationId parse(String value) {
+    if (value != null && value.length() <= 200) {
+      if (value.startsWith("d:")) {
+        String[] parts = value.split(":", -1);
+        if (parts.length == 3 && !parts[1].isEmpty() && !parts[2].isEmpty() && parts[1].compareTo(parts[2]) < 0) {
+          return new ConversationId(value, Kind.DIRECT, List.of(parts[1], parts[2]));
+        }
+      } else if (value.startsWith("g:") && value.length() > 2) {
+        return new ConversationId(value, Kind.GROUP, List.of());
+      }
+    }
+    throw new ChatException(ErrorCode.BAD_REQUEST, "malformed conversation id");
+  }
+
+  public boolean isDirect() {
+    return kind == Kind.DIRECT;
+  }
+
+  /** For a direct chat: the participant who is not {@code userId}. */
+  public String peerOf(String userId) {
+    return directParticipants.get(0).equals(userId) ? directParticipants.get(1) : directParticipants.get(0);
+  }
+}

@@ -1,0 +1,23 @@
+package chat.store;
+
+import io.vertx.core.Future;
+
+/** The storage ports of one engine, opened and closed together. */
+public interface Stores {
+  Future<Void> open();
+
+  Future<Void> close();
+
+  /** Completes when every store answers (readiness). */
+  Future<Void> ping();
+
+  AccountStore accounts();
+
+  RefreshTokenStore refreshTokens();
+
+  IdempotencyStore idempotency();
+
+  MessageStore messages();
+
+  InboxStore inbox();
+}

@@ -1,0 +1,272 @@
+package chat.store.sqlite;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQLite database in WAL mode, with a single writer thread that group-commits and a small
+ * pool of reader threads. No JDBC call ever runs on an event loop.
+ *
+ * <p>Group commit: writes queue up; the writer thread takes everything queued (up to
+ * {@code batchMax}), runs each write inside its own savepoint (so one failing write fails alone),
+ * commits once and only then completes the callers' futures. With {@code synchronous=FULL} that is
+ * one WAL fsync per batch, not per message, and a completed write survives kill -9 and power loss.
+ * Writes run in submission order, which the router relies on for per-conversation order.
+ */
+public final class SqliteEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteEngine.class);
+
+  /** A unit of database work run on one of the engine's threads. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Db db) throws SQLException;
+  }
+
+  /** A connection with its prepared statements cached; owned by exactly one thread. */
+  public static final class Db {
+    final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Db(Connection connection) {
+      this.connection = connection;
+    }
+
+    public PreparedStatement prepare(String sql) throws SQLException {
+      PreparedStatement ps = statements.get(sql);
+      if (ps == null) {
+        ps = connection.prepareStatement(sql);
+        statements.put(sql, ps);
+      }
+      ps.clearParameters();
+      return ps;
+    }
+
+    void close() {
+      try {
+        for (PreparedStatement ps : statements.values()) {
+          ps.close();
+        }
+        connection.close();
+      } catch (SQLException e) {
+        LOG.warn("closing sqlite connection: {}", e.getMessage());
+      }
+    }
+  }
+
+  private record WriteOp<T>(Work<T> work, Promise<T> promise, Context context) {
+  }
+
+  private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
+
+  private final Path file;
+  private final int readerThreads;
+  private final int batchMax;
+  private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
+  private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
+  private final List<Db> readerDbs = new CopyOnWriteArrayList<>();
+  private final ThreadLocal<Db> readerDb = new ThreadLocal<>();
+  private Db writer;
+  private Thread writerThread;
+  private ExecutorService readers;
+
+  public SqliteEngine(Path file, int readerThreads, int batchMax) {
+    this.file = file;
+    this.readerThreads = readerThreads;
+    this.batchMax = batchMax;
+  }
+
+  /** Blocking: opens the database and applies {@code schema}. Call from a worker thread. */
+  public void open(List<String> schema) throws Exception {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    writer = new Db(connect(false));
+    try (Statement st = writer.connection.createStatement()) {
+      st.execute("PRAGMA journal_mode=WAL");
+      for (String ddl : schema) {
+        st.execute(ddl);
+      }
+    }
+    writer.connection.setAutoCommit(false);
+    AtomicInteger readerNo = new AtomicInteger();
+    readers = Executors.newFixedThreadPool(readerThreads, r -> {
+      Thread t = new Thread(r, "sqlite-reader-" + readerNo.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    writerThread = new Thread(this::writeLoop, "sqlite-writer");
+    writerThread.setDaemon(true);
+    writerThread.start();
+  }
+
+  private Connection connect(boolean readOnly) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("journal_mode", "WAL");
+    // FULL: the WAL is fsynced at every commit, so an acked write survives power loss, not just a crash.
+    props.setProperty("synchronous", readOnly ? "NORMAL" : "FULL");
+    props.setProperty("busy_timeout", "5000");
+    props.setProperty("foreign_keys", "false");
+    if (readOnly) {
+      props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+    }
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+  }
+
+  /** Called (on the writer thread) when a batch could not commit, so adapters drop write-side caches. */
+  public void onRollback(Runnable listener) {
+    rollbackListeners.add(listener);
+  }
+
+  /** Queues a write; the future completes once the batch holding it is committed (durable). */
+  public <T> Future<T> write(Work<T> work) {
+    Promise<T> promise = Promise.promise();
+    queue.add(new WriteOp<>(work, promise, Vertx.currentContext()));
+    return promise.future();
+  }
+
+  /** Runs a read on a reader thread against the newest committed state. */
+  public <T> Future<T> read(Work<T> work) {
+    Promise<T> promise = Promise.promise();
+    Context context = Vertx.currentContext();
+    try {
+      readers.execute(() -> {
+        try {
+          T result = work.run(readerConnection());
+          complete(context, promise, result, null);
+        } catch (Throwable e) {
+          complete(context, promise, null, e);
+        }
+      });
+    } catch (RuntimeException rejected) {
+      promise.fail(new IllegalStateException("store is closed"));
+    }
+    return promise.future();
+  }
+
+  private Db readerConnection() throws SQLException {
+    Db db = readerDb.get();
+    if (db == null) {
+      db = new Db(connect(true));
+      readerDb.set(db);
+      readerDbs.add(db);
+    }
+    return db;
+  }
+
+  private void writeLoop() {
+    List<WriteOp<?>> batch = new ArrayList<>(batchMax);
+    while (true) {
+      try {
+        batch.add(queue.take());
+        queue.drainTo(batch, batchMax - 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) {
+        runBatch(batch);
+      }
+      batch.clear();
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  private void runBatch(List<WriteOp<?>> batch) {
+    Object[] results = new Object[batch.size()];
+    Throwable[] failures = new Throwable[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Savepoint sp = null;
+      try {
+        sp = writer.connection.setSavepoint();
+        results[i] = batch.get(i).work.run(writer);
+        writer.connection.releaseSavepoint(sp);
+      } catch (Throwable e) {
+        failures[i] = e;
+        rollbackTo(sp);
+      }
+    }
+    try {
+      writer.connection.commit();
+    } catch (Throwable commitFailure) {
+      LOG.error("group commit of {} writes failed", batch.size(), commitFailure);
+      try {
+        writer.connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is unusable either way; each caller gets the commit failure
+      }
+      rollbackListeners.forEach(Runnable::run);
+      for (int i = 0; i < batch.size(); i++) {
+        failures[i] = commitFailure;
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      completeOp(batch.get(i), results[i], failures[i]);
+    }
+  }
+
+  private void rollbackTo(Savepoint sp) {
+    if (sp == null) {
+      return;
+    }
+    try {
+      writer.connection.rollback(sp);
+      writer.connection.releaseSavepoint(sp);
+    } catch (SQLException e) {
+      LOG.warn("rollback to savepoint failed: {}", e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void completeOp(WriteOp<T> op, Object result, Throwable failure) {
+    complete(op.context, op.promise, (T) result, failure);
+  }
+
+  /** Completes on the caller's context, so callbacks run on its event loop, never on an engine thread. */
+  private static <T> void complete(Context context, Promise<T> promise, T result, Throwable failure) {
+    Runnable done = failure == null ? () -> promise.complete(result) : () -> promise.fail(failure);
+    if (context == null) {
+      done.run();
+    } else {
+      context.runOnContext(v -> done.run());
+    }
+  }
+
+  /** Blocking: drains queued writes, then closes every connection. Call from a worker thread. */
+  public void close() throws InterruptedException {
+    if (writerThread != null) {
+      queue.add(STOP);
+      writerThread.join(TimeUnit.SECONDS.toMillis(30));
+      writer.close();
+    }
+    if (readers != null) {
+      readers.shutdown();
+      readers.awaitTermination(10, TimeUnit.SECONDS);
+      readerDbs.forEach(Db::close);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package chat.store.sqlite;
+
+import chat.store.AccountStore;
+import chat.store.IdempotencyStore;
+import chat.store.InboxStore;
+import chat.store.MessageStore;
+import chat.store.RefreshTokenStore;
+import chat.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded engine: every port on one SQLite database file ({@code chat.db} in the data dir),
+ * in WAL mode with group commit. See each adapter for its tables and keys.
+ */
+public final class SqliteStores implements Stores {
+  private final Vertx vertx;
+  private final SqliteEngine engine;
+  private final SqliteAccountStore accounts;
+  private final SqliteRefreshTokenStore refreshTokens;
+  private final SqliteIdempotencyStore idempotency;
+  private final SqliteMessageStore messages;
+  private final SqliteInboxStore inbox;
+
+  public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
+    this.vertx = vertx;
+    this.engine = new SqliteEngine(dataDir.resolve("chat.db"), readerThreads, batchMax);
+    this.accounts = new SqliteAccountStore(engine);
+    this.refreshTokens = new SqliteRefreshTokenStore(engine);
+    this.idempotency = new SqliteIdempotencyStore(engine);
+    this.messages = new SqliteMessageStore(engine);
+    this.inbox = new SqliteInboxStore(engine);
+  }
+
+  @Override
+  public Future<Void> open() {
+    List<String> schema = new ArrayList<>();
+    schema.addAll(SqliteAccountStore.SCHEMA);
+    schema.addAll(SqliteRefreshTokenStore.SCHEMA);
+    schema.addAll(SqliteIdempotencyStore.SCHEMA);
+    schema.addAll(SqliteMessageStore.SCHEMA);
+    schema.addAll(SqliteInboxStore.SCHEMA);
+    return vertx.executeBlocking(() -> {
+      engine.open(schema);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      engine.close();
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return engine.read(db -> {
+      db.prepare("SELECT 1").executeQuery().close();
+      return null;
+    });
+  }
+
+  @Override
+  public AccountStore accounts() {
+    return accounts;
+  }
+
+  @Override
+  public RefreshTokenStore refreshTokens() {
+    return refreshTokens;
+  }
+
+  @Override
+  public IdempotencyStore idempotency() {
+    return idempotency;
+  }
+
+  @Override
+  public MessageStore messages() {
+    return messages;
+  }
+
+  @Override
+  public InboxStore inbox() {
+    return inbox;
+  }
+}
