@@ -1,0 +1,483 @@
+package chat.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.protocol.ConversationId;
+import io.vertx.core.CompositeFuture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The behaviour every storage engine must show through the {@link Stores} ports. An engine's test
+ * extends this class and says how to make its stores; every case then runs against that engine.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class StoreContract {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final long HOUR = 3_600_000L;
+  private static final String ALICE = "alice";
+  private static final String BOB = "bob";
+  private static final String CAROL = "carol";
+  private static final String ALICE_BOB = ConversationId.direct(ALICE, BOB).value();
+  private static final String ALICE_CAROL = ConversationId.direct(ALICE, CAROL).value();
+
+  /** The stores under test: opened before each case, closed after it. */
+  private volatile Stores stores;
+
+  /** New, not yet opened stores on fresh, empty storage. */
+  protected abstract Stores newStores(Vertx vertx) throws Exception;
+
+  /** New, not yet opened stores on the same storage as the last {@link #newStores} call (a restart). */
+  protected abstract Stores reopen(Vertx vertx) throws Exception;
+
+  @BeforeEach
+  void openStores(Vertx vertx) throws Exception {
+    Stores fresh = newStores(vertx);
+    block(fresh.open());
+    stores = fresh;
+  }
+
+  @AfterEach
+  void closeStores() throws Exception {
+    Stores open = stores;
+    stores = null;
+    if (open != null) {
+      block(open.close());
+    }
+  }
+
+  // --- accounts ---
+
+  @Test
+  @DisplayName("A created account can be found by its id and by its username")
+  void createdAccountIsFound(VertxTestContext testContext) {
+    Account alice = account(ALICE, "alice.w");
+    verifyThat(testContext, stores.accounts().create(alice)
+        .compose(created -> Future.all(Future.succeededFuture(created),
+            stores.accounts().byId(ALICE), stores.accounts().byUsername("alice.w")))
+        .map(all -> all.<Object>list()), found ->
+        assertThat(found).containsExactly(alice, Optional.of(alice), Optional.of(alice)));
+  }
+
+  @Test
+  @DisplayName("A second account with a taken username fails with a duplicate key error and is not stored")
+  void takenUsernameIsRejected(VertxTestContext testContext) {
+    record Outcome(Throwable error, Optional<Account> second) {
+    }
+    AccountStore accounts = stores.accounts();
+    verifyThat(testContext, accounts.create(account(ALICE, "sam"))
+        .compose(v -> accounts.create(account(BOB, "sam")))
+        .transform((created, error) -> accounts.byId(BOB).map(second -> new Outcome(error, second))),
+        outcome -> {
+          assertThat(outcome.error()).isInstanceOf(DuplicateKeyException.class);
+          assertThat(outcome.second()).isEmpty();
+        });
+  }
+
+  @Test
+  @DisplayName("Looking up an unknown user id or username gives an empty result")
+  void unknownAccountIsEmpty(VertxTestContext testContext) {
+    verifyThat(testContext, stores.accounts().create(account(ALICE, "alice.w"))
+        .compose(v -> Future.all(stores.accounts().byId("nobody"), stores.accounts().byUsername("nobody"))),
+        found -> assertThat(found.<Optional<Account>>list()).containsExactly(Optional.empty(), Optional.empty()));
+  }
+
+  // --- refresh tokens ---
+
+  @Test
+  @DisplayName("A saved refresh token redeems once and comes back with all its fields")
+  void savedTokenRedeems(VertxTestContext testContext) {
+    RefreshToken token = token("h1", "f1", NOW + HOUR);
+    verifyThat(testContext, stores.refreshTokens().save(token)
+        .compose(v -> stores.refreshTokens().redeem("h1", NOW)),
+        redemption -> assertThat(redemption).isEqualTo(new Redemption.Redeemed(token)));
+  }
+
+  @Test
+  @DisplayName("Redeeming a spent token reports reuse and revokes its family, so an unused sibling is refused too")
+  void reusedTokenRevokesFamily(VertxTestContext testContext) {
+    RefreshTokenStore tokens = stores.refreshTokens();
+    verifyThat(testContext, tokens.save(token("h1", "f1", NOW + HOUR))
+        .compose(v -> tokens.save(token("h2", "f1", NOW + HOUR)))
+        .compose(v -> redeemInOrder("h1", "h1", "h2")),
+        results -> assertThat(results).containsExactly(new Redemption.Redeemed(token("h1", "f1", NOW + HOUR)),
+            new Redemption.Reused("f1"), new Redemption.Reused("f1")));
+  }
+
+  @Test
+  @DisplayName("An expired refresh token is invalid")
+  void expiredTokenIsInvalid(VertxTestContext testContext) {
+    verifyThat(testContext, stores.refreshTokens().save(token("h1", "f1", NOW - 1))
+        .compose(v -> stores.refreshTokens().redeem("h1", NOW)),
+        redemption -> assertThat(redemption).isInstanceOf(Redemption.Invalid.class));
+  }
+
+  @Test
+  @DisplayName("An unknown refresh token hash is invalid")
+  void unknownTokenIsInvalid(VertxTestContext testContext) {
+    verifyThat(testContext, stores.refreshTokens().redeem("never-saved", NOW),
+        redemption -> assertThat(redemption).isInstanceOf(Redemption.Invalid.class));
+  }
+
+  @Test
+  @DisplayName("Revoking a token's family makes its live tokens report reuse and leaves other families alone")
+  void revokedFamilyIsRefused(VertxTestContext testContext) {
+    RefreshTokenStore tokens = stores.refreshTokens();
+    verifyThat(testContext, tokens.save(token("h1", "f1", NOW + HOUR))
+        .compose(v -> tokens.save(token("h2", "f1", NOW + HOUR)))
+        .compose(v -> tokens.save(token("other", "f2", NOW + HOUR)))
+        .compose(v -> tokens.revokeFamilyOf("never-saved"))
+        .compose(v -> tokens.revokeFamilyOf("h1"))
+        .compose(v -> redeemInOrder("h2", "other")),
+        results -> assertThat(results).containsExactly(new Redemption.Reused("f1"),
+            new Redemption.Redeemed(token("other", "f2", NOW + HOUR))));
+  }
+
+  // --- idempotency ---
+
+  @Test
+  @DisplayName("The first claim of a client id wins and later claims of it get the first message id")
+  void firstClaimWins(VertxTestContext testContext) {
+    IdempotencyStore keys = stores.idempotency();
+    verifyThat(testContext, keys.claim(ALICE, "c1", 100)
+        .compose(first -> keys.claim(ALICE, "c1", 200).map(second -> List.of(first, second))),
+        claims -> assertThat(claims).containsExactly(100L, 100L));
+  }
+
+  @Test
+  @DisplayName("The same client id from a different sender is claimed independently")
+  void claimsArePerSender(VertxTestContext testContext) {
+    IdempotencyStore keys = stores.idempotency();
+    verifyThat(testContext, keys.claim(ALICE, "c1", 100)
+        .compose(v -> keys.claim(BOB, "c1", 300)),
+        claimed -> assertThat(claimed).isEqualTo(300L));
+  }
+
+  // --- messages ---
+
+  @Test
+  @DisplayName("A page of history returns the appended messages newest first")
+  void pageIsNewestFirst(VertxTestContext testContext) {
+    List<Message> sent = List.of(message(ALICE_BOB, 1, ALICE, "hi"), message(ALICE_BOB, 2, BOB, "hello"),
+        message(ALICE_BOB, 3, ALICE, "how are you?"));
+    verifyThat(testContext, appendInOrder(sent).compose(v -> stores.messages().page(ALICE_BOB, null, 10)),
+        page -> assertThat(page).containsExactly(sent.get(2), sent.get(1), sent.get(0)));
+  }
+
+  @Test
+  @DisplayName("Paging back with the before cursor walks 120 messages in pages of 50, 50 and 20 without gap or overlap")
+  void cursorWalksAllHistory(VertxTestContext testContext) {
+    List<Future<Message>> appends = LongStream.rangeClosed(1, 120)
+        .mapToObj(id -> stores.messages().append(message(ALICE_BOB, id, ALICE, "m" + id), List.of(ALICE, BOB)))
+        .toList();
+    List<List<Message>> pages = new ArrayList<>();
+    verifyThat(testContext, Future.all(appends)
+        .compose(v -> nextPage(null, pages))
+        .compose(cursor -> nextPage(cursor, pages))
+        .compose(cursor -> nextPage(cursor, pages))
+        .compose(cursor -> nextPage(cursor, pages)), v -> {
+          assertThat(pages).extracting(List::size).containsExactly(50, 50, 20, 0);
+          assertThat(pages.stream().flatMap(List::stream).map(Message::msgId))
+              .containsExactlyElementsOf(LongStream.iterate(120, id -> id >= 1, id -> id - 1).boxed().toList());
+        });
+  }
+
+  /** Reads the page of 50 before {@code cursor}, adds it to {@code pages} and gives the next cursor. */
+  private Future<Long> nextPage(Long cursor, List<List<Message>> pages) {
+    return stores.messages().page(ALICE_BOB, cursor, 50).map(page -> {
+      pages.add(page);
+      return page.isEmpty() ? cursor : page.get(page.size() - 1).msgId();
+    });
+  }
+
+  @Test
+  @DisplayName("Appending the same message id twice stores it once and returns the first stored copy")
+  void appendIsIdempotent(VertxTestContext testContext) {
+    Message first = message(ALICE_BOB, 7, ALICE, "first");
+    Message retry = message(ALICE_BOB, 7, ALICE, "second");
+    MessageStore messages = stores.messages();
+    verifyThat(testContext, messages.append(first, List.of(ALICE, BOB))
+        .compose(v -> messages.append(retry, List.of(ALICE, BOB)))
+        .compose(returned -> Future.all(Future.succeededFuture(returned), messages.page(ALICE_BOB, null, 10),
+            messages.conversations(BOB, 10))), all -> {
+          assertThat((Message) all.resultAt(0)).isEqualTo(first);
+          assertThat(all.<List<Message>>resultAt(1)).containsExactly(first);
+          assertThat(all.<List<ConversationSummary>>resultAt(2)).extracting(ConversationSummary::unread)
+              .containsExactly(1L);
+        });
+  }
+
+  @Test
+  @DisplayName("A page of a conversation that has no messages is empty")
+  void unknownConversationIsEmpty(VertxTestContext testContext) {
+    verifyThat(testContext, stores.messages().append(message(ALICE_BOB, 1, ALICE, "hi"), List.of(ALICE, BOB))
+        .compose(v -> stores.messages().page(ALICE_CAROL, null, 10)),
+        page -> assertThat(page).isEmpty());
+  }
+
+  @Test
+  @DisplayName("The conversation list shows the last message, the peer, the kind, and unread messages from the other participant only")
+  void conversationListSummarises(VertxTestContext testContext) {
+    Message last = message(ALICE_BOB, 2, ALICE, "are you there?");
+    MessageStore messages = stores.messages();
+    verifyThat(testContext, appendInOrder(List.of(message(ALICE_BOB, 1, ALICE, "hi"), last))
+        .compose(v -> Future.all(messages.conversations(ALICE, 10), messages.conversations(BOB, 10),
+            messages.conversations(CAROL, 10))), all -> {
+          assertThat(all.<List<ConversationSummary>>resultAt(0))
+              .containsExactly(new ConversationSummary(ALICE_BOB, "direct", BOB, last, 0));
+          assertThat(all.<List<ConversationSummary>>resultAt(1))
+              .containsExactly(new ConversationSummary(ALICE_BOB, "direct", ALICE, last, 2));
+          assertThat(all.<List<ConversationSummary>>resultAt(2)).isEmpty();
+        });
+  }
+
+  @Test
+  @DisplayName("The conversation list puts the most recently active conversation first and honours the limit")
+  void conversationListIsMostRecentFirst(VertxTestContext testContext) {
+    MessageStore messages = stores.messages();
+    List<List<String>> lists = new ArrayList<>();
+    verifyThat(testContext, appendInOrder(List.of(message(ALICE_BOB, 1, ALICE, "to bob"),
+            message(ALICE_CAROL, 2, ALICE, "to carol")))
+        .compose(v -> messages.conversations(ALICE, 10)).map(list -> lists.add(conversationIds(list)))
+        .compose(v -> appendInOrder(List.of(message(ALICE_BOB, 3, BOB, "back to alice"))))
+        .compose(v -> messages.conversations(ALICE, 10)).map(list -> lists.add(conversationIds(list)))
+        .compose(v -> messages.conversations(ALICE, 1)).map(list -> lists.add(conversationIds(list))),
+        v -> assertThat(lists).containsExactly(List.of(ALICE_CAROL, ALICE_BOB), List.of(ALICE_BOB, ALICE_CAROL),
+            List.of(ALICE_BOB)));
+  }
+
+  // --- inbox ---
+
+  @Test
+  @DisplayName("Appending to an empty inbox assigns seqs 1, 2 and 3 in list order")
+  void inboxSeqsAreDense(VertxTestContext testContext) {
+    verifyThat(testContext, stores.inbox().append(List.of(event(BOB, 10), event(BOB, 11), event(BOB, 12))),
+        result -> assertThat(result).containsExactly(stored(BOB, 1, 10, true), stored(BOB, 2, 11, true),
+            stored(BOB, 3, 12, true)));
+  }
+
+  @Test
+  @DisplayName("Events for two users in one append get independent seqs, even with the same event id")
+  void inboxSeqsArePerUser(VertxTestContext testContext) {
+    verifyThat(testContext, stores.inbox().append(List.of(event(ALICE, 10), event(BOB, 10), event(BOB, 11),
+            event(ALICE, 11))),
+        result -> assertThat(result).containsExactly(stored(ALICE, 1, 10, true), stored(BOB, 1, 10, true),
+            stored(BOB, 2, 11, true), stored(ALICE, 2, 11, true)));
+  }
+
+  @Test
+  @DisplayName("Re-appending a stored event returns its old seq as a replay and does not use up a seq")
+  void inboxReplayKeepsSeq(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    verifyThat(testContext, inbox.append(List.of(event(BOB, 10), event(BOB, 11)))
+        .compose(v -> inbox.append(List.of(event(BOB, 10), event(BOB, 12))))
+        .compose(replayed -> inbox.append(List.of(event(BOB, 13))).map(next -> List.of(replayed, next))),
+        results -> assertThat(results).containsExactly(
+            List.of(stored(BOB, 1, 10, false), stored(BOB, 3, 12, true)),
+            List.of(stored(BOB, 4, 13, true))));
+  }
+
+  @Test
+  @DisplayName("Reading after a seq returns the later events in seq order, at most limit of them")
+  void inboxAfterReadsRange(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    verifyThat(testContext, inbox.append(LongStream.rangeClosed(1, 5).mapToObj(id -> event(BOB, 100 + id)).toList())
+        .compose(v -> Future.all(inbox.after(BOB, 2, 10), inbox.after(BOB, 0, 2), inbox.after(BOB, 5, 10),
+            inbox.after(ALICE, 0, 10))), all -> {
+          assertThat(all.<List<InboxEvent>>resultAt(0)).extracting(InboxEvent::seq, InboxEvent::eventId,
+              InboxEvent::payload).containsExactly(tupleOf(3, 103), tupleOf(4, 104), tupleOf(5, 105));
+          assertThat(seqs(all.resultAt(1))).containsExactly(1L, 2L);
+          assertThat(all.<List<InboxEvent>>resultAt(2)).isEmpty();
+          assertThat(all.<List<InboxEvent>>resultAt(3)).isEmpty();
+        });
+  }
+
+  @Test
+  @DisplayName("The latest seq is 0 for an empty inbox and then the newest seq")
+  void inboxLatestSeq(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    verifyThat(testContext, inbox.latestSeq(BOB)
+        .compose(empty -> inbox.append(List.of(event(BOB, 10), event(BOB, 11), event(BOB, 12)))
+            .compose(v -> inbox.latestSeq(BOB)).map(latest -> List.of(empty, latest))),
+        latest -> assertThat(latest).containsExactly(0L, 3L));
+  }
+
+  @Test
+  @DisplayName("Twenty concurrent appends of ten events for one user get exactly seqs 1 to 200, each append in list order")
+  void concurrentAppendsAreGapless(VertxTestContext testContext) {
+    List<Future<List<InboxEvent>>> appends = IntStream.range(0, 20)
+        .mapToObj(batch -> stores.inbox().append(LongStream.range(0, 10)
+            .mapToObj(i -> event(BOB, batch * 10L + i + 1)).toList()))
+        .toList();
+    verifyThat(testContext, Future.all(appends)
+        .compose(v -> stores.inbox().after(BOB, 0, 1000)), result -> {
+          for (Future<List<InboxEvent>> append : appends) {
+            List<Long> seqs = seqs(append.result());
+            assertThat(seqs).containsExactlyElementsOf(
+                LongStream.range(seqs.get(0), seqs.get(0) + 10).boxed().toList());
+          }
+          assertThat(appends.stream().flatMap(append -> seqs(append.result()).stream()).sorted())
+              .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+          assertThat(seqs(result)).containsExactlyElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
+          assertThat(result).extracting(InboxEvent::eventId).doesNotHaveDuplicates().hasSize(200);
+        });
+  }
+
+  // --- durability ---
+
+  @Test
+  @DisplayName("After a restart on the same storage, accounts, history and inbox are still there and seqs continue")
+  void dataSurvivesRestart(Vertx vertx, VertxTestContext testContext) {
+    Account alice = account(ALICE, "alice.w");
+    Message first = message(ALICE_BOB, 1, ALICE, "hi");
+    Message second = message(ALICE_BOB, 2, ALICE, "still there?");
+    Future<CompositeFuture> reads = stores.accounts().create(alice)
+        .compose(v -> appendInOrder(List.of(first, second)))
+        .compose(v -> stores.inbox().append(List.of(event(BOB, 1), event(BOB, 2), event(BOB, 3))))
+        .compose(v -> restart(vertx))
+        .compose(reopened -> Future.all(reopened.accounts().byUsername("alice.w"),
+            reopened.messages().page(ALICE_BOB, null, 10), reopened.messages().conversations(BOB, 10),
+            reopened.inbox().after(BOB, 0, 10), reopened.inbox().latestSeq(BOB)));
+    verifyThat(testContext, reads.compose(v -> stores.inbox().append(List.of(event(BOB, 4)))), appended -> {
+      CompositeFuture all = reads.result();
+      assertThat(all.<Optional<Account>>resultAt(0)).contains(alice);
+      assertThat(all.<List<Message>>resultAt(1)).containsExactly(second, first);
+      assertThat(all.<List<ConversationSummary>>resultAt(2))
+          .containsExactly(new ConversationSummary(ALICE_BOB, "direct", ALICE, second, 2));
+      assertThat(all.<List<InboxEvent>>resultAt(3)).extracting(InboxEvent::seq, InboxEvent::eventId,
+          InboxEvent::payload).containsExactly(tupleOf(1, 1), tupleOf(2, 2), tupleOf(3, 3));
+      assertThat(all.<Long>resultAt(4)).isEqualTo(3L);
+      assertThat(appended).containsExactly(stored(BOB, 4, 4, true));
+    });
+  }
+
+  @Test
+  @DisplayName("After a restart a spent refresh token is still spent and a claimed client id is still claimed")
+  void singleUseSurvivesRestart(Vertx vertx, VertxTestContext testContext) {
+    verifyThat(testContext, stores.refreshTokens().save(token("h1", "f1", NOW + HOUR))
+        .compose(v -> stores.refreshTokens().redeem("h1", NOW))
+        .compose(v -> stores.idempotency().claim(ALICE, "c1", 100))
+        .compose(v -> restart(vertx))
+        .compose(reopened -> Future.all(reopened.refreshTokens().redeem("h1", NOW),
+            reopened.idempotency().claim(ALICE, "c1", 200))),
+        all -> assertThat(all.<Object>list()).containsExactly(new Redemption.Reused("f1"), 100L));
+  }
+
+  // --- readiness ---
+
+  @Test
+  @DisplayName("Open stores answer a ping")
+  void pingSucceeds(VertxTestContext testContext) {
+    stores.ping().onComplete(testContext.succeedingThenComplete());
+  }
+
+  // --- helpers ---
+
+  /** An assertion block over a value, run inside {@link VertxTestContext#verify}. */
+  @FunctionalInterface
+  protected interface Check<T> {
+    void accept(T value) throws Throwable;
+  }
+
+  /** Completes the test once {@code future} succeeds and {@code check} passes on its value; fails it otherwise. */
+  protected static <T> void verifyThat(VertxTestContext testContext, Future<T> future, Check<T> check) {
+    future.onComplete(testContext.succeeding(value -> testContext.verify(() -> {
+      check.accept(value);
+      testContext.completeNow();
+    })));
+  }
+
+  /** Closes the stores under test and opens new ones on the same storage, as a restarted server would. */
+  private Future<Stores> restart(Vertx vertx) {
+    Stores old = stores;
+    stores = null;
+    return old.close().compose(v -> {
+      try {
+        Stores reopened = reopen(vertx);
+        stores = reopened;
+        return reopened.open().map(reopened);
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    });
+  }
+
+  /** Redeems the given token hashes one after another and gives the outcomes in that order. */
+  private Future<List<Redemption>> redeemInOrder(String... hashes) {
+    List<Redemption> outcomes = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (String hash : hashes) {
+      chain = chain.compose(v -> stores.refreshTokens().redeem(hash, NOW)).map(outcome -> {
+        outcomes.add(outcome);
+        return null;
+      });
+    }
+    return chain.map(outcomes);
+  }
+
+  /** Appends direct messages one after another, both participants of each conversation listed. */
+  private Future<Void> appendInOrder(List<Message> messages) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Message message : messages) {
+      List<String> participants = ConversationId.parse(message.conversationId()).directParticipants();
+      chain = chain.compose(v -> stores.messages().append(message, participants)).mapEmpty();
+    }
+    return chain;
+  }
+
+  private static Account account(String userId, String username) {
+    return new Account(userId, username, "Display " + username, "$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA", NOW);
+  }
+
+  private static RefreshToken token(String hash, String familyId, long expiresAt) {
+    return new RefreshToken(hash, ALICE, "phone", familyId, expiresAt);
+  }
+
+  private static Message message(String conversationId, long msgId, String senderId, String body) {
+    return new Message(msgId, conversationId, senderId, senderId + "-device", "client-" + msgId, "text", body,
+        NOW + msgId);
+  }
+
+  private static String payload(long eventId) {
+    return "{\"type\":\"message\",\"msgId\":" + eventId + "}";
+  }
+
+  private static InboxEvent event(String userId, long eventId) {
+    return InboxEvent.pending(userId, eventId, payload(eventId));
+  }
+
+  private static InboxEvent stored(String userId, long seq, long eventId, boolean fresh) {
+    return new InboxEvent(userId, seq, eventId, payload(eventId), fresh);
+  }
+
+  private static Tuple tupleOf(long seq, long eventId) {
+    return Tuple.tuple(seq, eventId, payload(eventId));
+  }
+
+  private static List<Long> seqs(List<InboxEvent> events) {
+    return events.stream().map(InboxEvent::seq).toList();
+  }
+
+  private static List<String> conversationIds(List<ConversationSummary> list) {
+    return list.stream().map(ConversationSummary::conversationId).collect(Collectors.toList());
+  }
+
+  private static void block(Future<?> future) throws Exception {
+    future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
