@@ -31,6 +31,20 @@ public record ConversationId(String value, Kind kind, List<String> directPartici
     throw new ChatException(ErrorCode.BAD_REQUEST, "malformed conversation id");
   }
 
+  /**
+   * Checks that {@code userId} may read and write this conversation: {@code not_found} for a group
+   * (groups arrive with their own issue), {@code forbidden} for a direct chat of two other users.
+   */
+  public ConversationId requireParticipant(String userId) {
+    if (!isDirect()) {
+      throw new ChatException(ErrorCode.NOT_FOUND, "no such conversation");
+    }
+    if (!directParticipants.contains(userId)) {
+      throw new ChatException(ErrorCode.FORBIDDEN, "not a participant of this conversation");
+    }
+    return this;
+  }
+
   public boolean isDirect() {
     return kind == Kind.DIRECT;
   }

@@ -1,0 +1,5 @@
+package chat.auth;
+
+/** Who is calling: the user and the device their access token was issued to. */
+public record Principal(String userId, String deviceId) {
+}

@@ -1,0 +1,81 @@
+package chat.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads the node's settings: the defaults in {@code conf/chat.json} on the classpath, then an
+ * optional {@code -conf FILE} merged over them, then environment variables. Verticles receive the
+ * merged object and parse their own part into a small record.
+ */
+public final class ChatConfig {
+  /** Environment variable → dotted config path. Values are parsed as JSON when they look like numbers or booleans. */
+  static final Map<String, String> ENV_OVERRIDES = Map.of(
+      "CHAT_PROFILE", "profile",
+      "CHAT_NODE_ID", "nodeId",
+      "CHAT_DATA_DIR", "dataDir",
+      "CHAT_HTTP_HOST", "http.host",
+      "CHAT_HTTP_PORT", "http.port",
+      "CHAT_HTTP_INSTANCES", "http.instances",
+      "CHAT_JWT_SECRET", "auth.jwtSecret",
+      "CHAT_ACCESS_TTL_SECONDS", "auth.accessTtlSeconds");
+
+  private ChatConfig() {
+  }
+
+  public static JsonObject load(Path confFile, Map<String, String> env) throws IOException {
+    JsonObject config = defaults();
+    if (confFile != null) {
+      config.mergeIn(new JsonObject(Files.readString(confFile, StandardCharsets.UTF_8)), true);
+    }
+    applyEnv(config, env);
+    return config;
+  }
+
+  public static JsonObject defaults() throws IOException {
+    try (InputStream in = ChatConfig.class.getResourceAsStream("/conf/chat.json")) {
+      if (in == null) {
+        throw new IOException("conf/chat.json is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static void applyEnv(JsonObject config, Map<String, String> env) {
+    ENV_OVERRIDES.forEach((variable, path) -> {
+      String value = env.get(variable);
+      if (value != null && !value.isBlank()) {
+        set(config, path, parseScalar(value));
+      }
+    });
+  }
+
+  private static Object parseScalar(String value) {
+    if (value.matches("-?\\d{1,18}")) {
+      return Long.parseLong(value);
+    }
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    return value;
+  }
+
+  private static void set(JsonObject config, String path, Object value) {
+    String[] keys = path.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < keys.length - 1; i++) {
+      JsonObject child = node.getJsonObject(keys[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(keys[i], child);
+      }
+      node = child;
+    }
+    node.put(keys[keys.length - 1], value);
+  }
+}

@@ -1,0 +1,126 @@
+package chat.gateway;
+
+import chat.auth.AuthService;
+import chat.protocol.Delivery;
+import chat.store.Stores;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.UUID;
+
+/**
+ * Mounts the HTTP routes of one gateway instance: REST, the WebSocket endpoint and SockJS (all its
+ * transports, long-polling included), and turns each connection into a {@link Session}.
+ */
+public final class ClientEdge {
+  private final Vertx vertx;
+  private final Stores stores;
+  private final AuthService auth;
+  private final GatewaySettings settings;
+  private final SessionRegistry registry = new SessionRegistry();
+  private final Session.Services services;
+
+  public ClientEdge(Vertx vertx, AuthService auth, Stores stores, GatewaySettings settings) {
+    this.vertx = vertx;
+    this.auth = auth;
+    this.stores = stores;
+    this.settings = settings;
+    HistoryPages history = new HistoryPages(stores.messages(), settings.historyPageMax());
+    this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, settings);
+  }
+
+  public void mount(Router router) {
+    new RestApi(auth, stores, services.history(), settings).mount(router);
+    router.get("/ws").handler(this::upgrade);
+    SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
+        .setHeartbeatInterval(25_000).setSessionTimeout(30_000);
+    // SockJS's XHR transports read their payload from the request body.
+    router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxTransportFrameBytes()));
+    router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(this::sockJs));
+  }
+
+  /** Pushes a durable inbox event to this instance's sessions of its user. */
+  public void deliver(Delivery delivery) {
+    String frame = null;
+    for (Session session : registry.of(delivery.userId())) {
+      if (!session.id().equals(delivery.excludeSessionId())) {
+        if (frame == null) {
+          frame = delivery.frame();
+        }
+        session.push(frame);
+      }
+    }
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    String token = bearer(ctx.request().getHeader("Authorization"));
+    if (token == null) {
+      token = ctx.queryParams().get("access_token");
+    }
+    String presented = token;
+    ctx.request().toWebSocket().onSuccess(ws -> {
+      Session session = new Session(UUID.randomUUID().toString(), webSocketTransport(ws), services);
+      ws.textMessageHandler(session::onText);
+      ws.binaryMessageHandler(b -> session.onBinary());
+      ws.closeHandler(v -> session.onClosed());
+      ws.exceptionHandler(e -> ws.close());
+      session.start(presented);
+    });
+  }
+
+  private void sockJs(SockJSSocket socket) {
+    Session session = new Session(UUID.randomUUID().toString(), sockJsTransport(socket), services);
+    socket.handler((Buffer b) -> session.onText(b.toString()));
+    socket.endHandler(v -> session.onClosed());
+    socket.exceptionHandler(e -> socket.close());
+    session.start(null);
+  }
+
+  private static Transport webSocketTransport(ServerWebSocket ws) {
+    return new Transport() {
+      @Override
+      public void send(String text) {
+        ws.writeTextMessage(text);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return ws.writeQueueFull();
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        ws.close((short) code, reason);
+      }
+    };
+  }
+
+  private static Transport sockJsTransport(SockJSSocket socket) {
+    return new Transport() {
+      @Override
+      public void send(String text) {
+        socket.write(text);
+      }
+
+      @Override
+      public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        socket.close(code, reason);
+      }
+    };
+  }
+
+  private static String bearer(String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+}

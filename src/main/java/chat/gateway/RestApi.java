@@ -1,0 +1,151 @@
+package chat.gateway;
+
+import chat.auth.AuthService;
+import chat.auth.Principal;
+import chat.protocol.ChatException;
+import chat.protocol.ErrorCode;
+import chat.protocol.Frames;
+import chat.store.ConversationSummary;
+import chat.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST side of wire contract v1: accounts and tokens, conversations, history, health. Every
+ * error is {@code {"error":{"code","message"}}} with the code's HTTP status.
+ */
+final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+  private static final int CONVERSATION_LIST_MAX = 200;
+
+  private final AuthService auth;
+  private final Stores stores;
+  private final HistoryPages history;
+  private final GatewaySettings settings;
+
+  RestApi(AuthService auth, Stores stores, HistoryPages history, GatewaySettings settings) {
+    this.auth = auth;
+    this.stores = stores;
+    this.history = history;
+    this.settings = settings;
+  }
+
+  void mount(Router router) {
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxRequestBodyBytes()));
+    router.post("/api/v1/auth/register").handler(ctx -> reply(ctx, 201, body(ctx).compose(json ->
+        auth.register(json.getString("username"), json.getString("password"), json.getString("displayName"),
+            ctx.request().remoteAddress().hostAddress())
+            .map(account -> new JsonObject().put("userId", account.userId()).put("username", account.username())))));
+    router.post("/api/v1/auth/login").handler(ctx -> reply(ctx, 200, body(ctx).compose(json ->
+        auth.login(json.getString("username"), json.getString("password"), json.getString("deviceId"))
+            .map(tokens -> tokens.toJson()))));
+    router.post("/api/v1/auth/refresh").handler(ctx -> reply(ctx, 200, body(ctx).compose(json ->
+        auth.refresh(json.getString("refreshToken")).map(tokens -> tokens.toJson()))));
+    router.post("/api/v1/auth/logout").handler(ctx -> reply(ctx, 204, body(ctx).compose(json ->
+        auth.logout(json.getString("refreshToken")).map(v -> null))));
+    router.get("/api/v1/conversations").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        stores.messages().conversations(who.userId(), CONVERSATION_LIST_MAX).map(this::conversationList))));
+    router.get("/api/v1/conversations/:id/messages").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        history.read(who.userId(), ctx.pathParam("id"), ctx.queryParams().get("before"), limit(ctx))
+            .map(page -> new JsonObject().put("messages", new JsonArray(page.stream().map(Frames::message).toList()))))));
+    router.get("/health").handler(ctx -> reply(ctx, 200, Future.succeededFuture(new JsonObject().put("status", "up"))));
+    router.get("/ready").handler(ctx -> reply(ctx, 200, stores.ping()
+        .map(v -> new JsonObject().put("status", "ready"))
+        .recover(e -> Future.failedFuture(new ChatException(ErrorCode.UNAVAILABLE, "a store does not answer")))));
+    for (int status : new int[] {404, 405, 413}) {
+      ErrorCode code = switch (status) {
+        case 404 -> ErrorCode.NOT_FOUND;
+        case 413 -> ErrorCode.TOO_LARGE;
+        default -> ErrorCode.BAD_REQUEST;
+      };
+      router.errorHandler(status, ctx -> fail(ctx, status, code, status == 405 ? "method not allowed" : code.wire));
+    }
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled failure on {}", ctx.request().path(), ctx.failure());
+      fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+    });
+  }
+
+  private JsonObject conversationList(java.util.List<ConversationSummary> list) {
+    JsonArray conversations = new JsonArray();
+    for (ConversationSummary c : list) {
+      JsonObject row = new JsonObject().put("conversationId", c.conversationId()).put("kind", c.kind())
+          .put("unread", c.unread());
+      if (c.peer() != null) {
+        row.put("peer", c.peer());
+      }
+      if (c.lastMessage() != null) {
+        row.put("lastMessage", Frames.message(c.lastMessage()));
+      }
+      conversations.add(row);
+    }
+    return new JsonObject().put("conversations", conversations);
+  }
+
+  private static Long limit(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "limit must be an integer");
+    }
+  }
+
+  private Future<Principal> caller(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.failedFuture(new ChatException(ErrorCode.UNAUTHORIZED, "Authorization: Bearer <token> is required"));
+    }
+    return auth.authenticate(header.substring(7).trim());
+  }
+
+  private static Future<JsonObject> body(RoutingContext ctx) {
+    try {
+      JsonObject json = ctx.body().asJsonObject();
+      return json == null ? Future.failedFuture(new ChatException(ErrorCode.BAD_REQUEST, "a JSON body is required"))
+          : Future.succeededFuture(json);
+    } catch (DecodeException | ClassCastException e) {
+      return Future.failedFuture(new ChatException(ErrorCode.BAD_REQUEST, "the body must be a JSON object"));
+    }
+  }
+
+  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+    result.onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (ar.succeeded()) {
+        ctx.response().setStatusCode(status);
+        if (ar.result() == null) {
+          ctx.response().end();
+        } else {
+          ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(ar.result().encode());
+        }
+      } else if (ar.cause() instanceof ChatException e) {
+        fail(ctx, e.code.httpStatus, e.code, e.getMessage());
+      } else {
+        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
+        fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+      }
+    });
+  }
+
+  private static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code.wire).put("message", message)).encode());
+  }
+}

@@ -1,0 +1,302 @@
+package chat.gateway;
+
+import chat.Addresses;
+import chat.auth.AuthService;
+import chat.auth.Principal;
+import chat.protocol.ChatException;
+import chat.protocol.ErrorCode;
+import chat.protocol.Frames;
+import chat.protocol.SendAck;
+import chat.protocol.SendCommand;
+import chat.store.InboxEvent;
+import chat.store.InboxStore;
+import chat.store.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection speaking the JSON frames of wire contract v1, over any {@link Transport}.
+ * It authenticates first (a token presented at the upgrade, or an {@code auth} frame within the
+ * auth timeout), then serves send, sync, history and ping, and receives live inbox events.
+ * Runs on its gateway instance's event loop.
+ */
+final class Session {
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  static final int CLOSE_UNAUTHORIZED = 4401;
+  static final int CLOSE_TOO_SLOW = 1013;
+
+  private enum State { AUTHENTICATING, READY, CLOSED }
+
+  /** What every session of one gateway instance shares. */
+  record Services(Vertx vertx, AuthService auth, InboxStore inbox, HistoryPages history, SessionRegistry registry,
+                  GatewaySettings settings) {
+  }
+
+  private final String id;
+  private final Transport transport;
+  private final Services services;
+  private State state = State.AUTHENTICATING;
+  private Principal principal;
+  private long authTimer;
+  /** Live events that arrive while {@code ready} is being prepared; flushed right after it. */
+  private List<String> heldBack = new ArrayList<>();
+
+  Session(String id, Transport transport, Services services) {
+    this.id = id;
+    this.transport = transport;
+    this.services = services;
+  }
+
+  String id() {
+    return id;
+  }
+
+  String userId() {
+    return principal.userId();
+  }
+
+  /** Starts the auth clock; {@code presentedToken} is a token from the upgrade request, if any. */
+  void start(String presentedToken) {
+    authTimer = services.vertx().setTimer(services.settings().authTimeoutMs(), t -> {
+      if (state == State.AUTHENTICATING) {
+        reject("no auth frame within " + services.settings().authTimeoutMs() + " ms");
+      }
+    });
+    if (presentedToken != null) {
+      authenticate(presentedToken);
+    }
+  }
+
+  void onText(String text) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (exceedsFrameLimit(text)) {
+      error(ErrorCode.TOO_LARGE, "frames are limited to " + services.settings().maxFrameBytes() + " bytes", null);
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      error(ErrorCode.BAD_REQUEST, "a frame must be a JSON object", null);
+      return;
+    }
+    String ref = frame.getValue("id") instanceof String s ? s : null;
+    try {
+      dispatch(frame, ref);
+    } catch (ChatException e) {
+      error(e.code, e.getMessage(), ref);
+    }
+  }
+
+  void onBinary() {
+    if (state != State.CLOSED) {
+      error(ErrorCode.BAD_REQUEST, "frames must be JSON text, not binary", null);
+    }
+  }
+
+  private boolean exceedsFrameLimit(String text) {
+    int max = services.settings().maxFrameBytes();
+    return text.length() > max / 3 && text.getBytes(StandardCharsets.UTF_8).length > max;
+  }
+
+  private void dispatch(JsonObject frame, String ref) {
+    String type = string(frame, "type", true);
+    if (state == State.AUTHENTICATING) {
+      if (!"auth".equals(type)) {
+        reject("the first frame must be auth");
+        return;
+      }
+      authenticate(string(frame, "token", true));
+      return;
+    }
+    switch (type) {
+      case "send" -> send(frame, ref);
+      case "sync" -> sync(frame);
+      case "history" -> history(frame, ref);
+      case "ping" -> transport.send("{\"type\":\"pong\"}");
+      case "auth" -> throw new ChatException(ErrorCode.BAD_REQUEST, "already authenticated");
+      default -> throw new ChatException(ErrorCode.BAD_REQUEST, "unknown frame type");
+    }
+  }
+
+  private void authenticate(String token) {
+    services.auth().authenticate(token)
+        .compose(who -> {
+          if (state != State.AUTHENTICATING) {
+            return Future.failedFuture(new IllegalStateException("session left authentication"));
+          }
+          principal = who;
+          services.registry().add(this); // from here live events are held back until ready is sent
+          return services.inbox().latestSeq(who.userId());
+        })
+        .onSuccess(seq -> {
+          if (state != State.AUTHENTICATING) {
+            return;
+          }
+          services.vertx().cancelTimer(authTimer);
+          state = State.READY;
+          transport.send(new JsonObject().put("type", "ready").put("userId", principal.userId())
+              .put("deviceId", principal.deviceId()).put("seq", seq).encode());
+          List<String> held = heldBack;
+          heldBack = null;
+          held.forEach(this::push);
+        })
+        .onFailure(e -> {
+          if (e instanceof ChatException ce && ce.code == ErrorCode.UNAUTHORIZED) {
+            reject(e.getMessage());
+          } else if (state == State.AUTHENTICATING) {
+            LOG.error("session setup failed", e);
+            error(ErrorCode.INTERNAL, "could not start the session", null);
+            close(1011, "internal error");
+          }
+        });
+  }
+
+  private void reject(String why) {
+    error(ErrorCode.UNAUTHORIZED, why, null);
+    close(CLOSE_UNAUTHORIZED, "unauthorized");
+  }
+
+  private void send(JsonObject frame, String ref) {
+    if (ref == null) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "send needs a string id");
+    }
+    SendCommand command = new SendCommand(principal.userId(), principal.deviceId(), id, ref,
+        string(frame, "to", false), string(frame, "conversation", false), string(frame, "kind", true),
+        string(frame, "body", true));
+    services.vertx().eventBus()
+        .<SendAck>request(Addresses.SEND_REQUESTS, command,
+            new DeliveryOptions().setSendTimeout(services.settings().sendTimeoutMs()))
+        .onSuccess(reply -> {
+          SendAck ack = reply.body();
+          transport.send(new JsonObject().put("type", "ack").put("id", ref).put("msgId", Long.toString(ack.msgId()))
+              .put("conversation", ack.conversationId()).put("ts", ack.ts()).put("seq", ack.senderSeq()).encode());
+        })
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            error(ErrorCode.fromFailureCode(re.failureCode()), re.getMessage(), ref);
+          } else {
+            error(ErrorCode.INTERNAL, "not stored in time; retry with the same id", ref);
+          }
+        });
+  }
+
+  private void sync(JsonObject frame) {
+    long since = number(frame, "since", 0);
+    int max = services.settings().syncPageMax();
+    long limit = number(frame, "limit", max);
+    if (since < 0 || limit < 1 || limit > max) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "since must be >= 0 and limit 1 to " + max);
+    }
+    services.inbox().after(principal.userId(), since, (int) limit + 1)
+        .onSuccess(events -> {
+          boolean more = events.size() > limit;
+          long last = since;
+          for (int i = 0; i < Math.min(events.size(), limit); i++) {
+            InboxEvent event = events.get(i);
+            transport.send(Frames.withSeq(event.payload(), event.seq()));
+            last = event.seq();
+          }
+          transport.send(new JsonObject().put("type", "synced").put("seq", last).put("more", more).encode());
+        })
+        .onFailure(e -> internal("sync", e, null));
+  }
+
+  private void history(JsonObject frame, String ref) {
+    String conversation = string(frame, "conversation", true);
+    services.history().read(principal.userId(), conversation, string(frame, "before", false),
+            number(frame, "limit", HistoryPages.DEFAULT_LIMIT))
+        .onSuccess(page -> {
+          JsonArray messages = new JsonArray();
+          page.stream().map(Frames::message).forEach(messages::add);
+          transport.send(new JsonObject().put("type", "history").put("conversation", conversation)
+              .put("messages", messages).encode());
+        })
+        .onFailure(e -> {
+          if (e instanceof ChatException ce) {
+            error(ce.code, ce.getMessage(), ref);
+          } else {
+            internal("history", e, ref);
+          }
+        });
+  }
+
+  /** A durable inbox event for this user, pushed live. A client that cannot keep up is closed: it will sync. */
+  void push(String frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (heldBack != null) {
+      heldBack.add(frame);
+      return;
+    }
+    if (transport.writeQueueFull()) {
+      close(CLOSE_TOO_SLOW, "client too slow; reconnect and sync");
+      return;
+    }
+    transport.send(frame);
+  }
+
+  private void error(ErrorCode code, String message, String ref) {
+    transport.send(Frames.error(code, message, ref).encode());
+  }
+
+  private void internal(String what, Throwable e, String ref) {
+    LOG.error("{} failed", what, e);
+    error(ErrorCode.INTERNAL, what + " failed", ref);
+  }
+
+  private void close(int code, String reason) {
+    if (state != State.CLOSED) {
+      transport.close(code, reason);
+      onClosed();
+    }
+  }
+
+  /** The connection is gone (closed by either side). */
+  void onClosed() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    services.vertx().cancelTimer(authTimer);
+    if (principal != null) {
+      services.registry().remove(this);
+    }
+  }
+
+  private static String string(JsonObject frame, String field, boolean required) {
+    Object value = frame.getValue(field);
+    if (value == null && !required) {
+      return null;
+    }
+    if (value instanceof String s) {
+      return s;
+    }
+    throw new ChatException(ErrorCode.BAD_REQUEST, field + (value == null ? " is required" : " must be a string"));
+  }
+
+  private static long number(JsonObject frame, String field, long fallback) {
+    Object value = frame.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Number n && n.doubleValue() == Math.floor(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw new ChatException(ErrorCode.BAD_REQUEST, field + " must be an integer");
+  }
+}

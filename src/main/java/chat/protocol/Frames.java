@@ -1,0 +1,41 @@
+package chat.protocol;
+
+import chat.store.Message;
+import io.vertx.core.json.JsonObject;
+
+/** Builders for the server → client frames of wire contract v1 (docs/protocol.md). */
+public final class Frames {
+  private Frames() {
+  }
+
+  /** A message as it appears in history pages and in {@code message} frames; ids travel as strings. */
+  public static JsonObject message(Message m) {
+    return new JsonObject().put("msgId", Long.toString(m.msgId())).put("conversation", m.conversationId())
+        .put("from", m.senderId()).put("kind", m.kind()).put("body", m.body()).put("ts", m.ts());
+  }
+
+  /** The inbox payload of a message event; {@code withClientId} for the sender's own devices. */
+  public static String messageEvent(Message m, boolean withClientId) {
+    JsonObject frame = new JsonObject().put("type", "message").mergeIn(message(m));
+    if (withClientId && m.clientId() != null) {
+      frame.put("id", m.clientId());
+    }
+    return frame.encode();
+  }
+
+  /**
+   * Inserts {@code "seq":N} after the opening brace of a stored payload, avoiding a parse and
+   * re-encode per delivery. Payloads are JSON objects written by {@link #messageEvent}.
+   */
+  public static String withSeq(String payload, long seq) {
+    return "{\"seq\":" + seq + (payload.length() > 2 ? "," : "") + payload.substring(1);
+  }
+
+  public static JsonObject error(ErrorCode code, String message, String ref) {
+    JsonObject frame = new JsonObject().put("type", "error").put("code", code.wire).put("message", message);
+    if (ref != null) {
+      frame.put("ref", ref);
+    }
+    return frame;
+  }
+}

@@ -1,0 +1,59 @@
+package chat.verticles;
+
+import chat.Addresses;
+import chat.auth.AuthService;
+import chat.gateway.ClientEdge;
+import chat.gateway.GatewaySettings;
+import chat.ids.Snowflake;
+import chat.limits.RateLimits;
+import chat.protocol.Delivery;
+import chat.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+
+/**
+ * The client edge of one node: REST, WebSocket ({@code /ws}) and SockJS ({@code /sockjs}) on one
+ * HTTP port, a session per connection, and the node-local consumer that pushes durable inbox events
+ * to the sessions it holds. Several instances share the port; each owns the sessions it accepted.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final Stores stores;
+  private final RateLimits limits;
+  private final Snowflake ids;
+  private final Clock clock;
+  private HttpServer server;
+
+  public GatewayVerticle(Stores stores, RateLimits limits, Snowflake ids, Clock clock) {
+    this.stores = stores;
+    this.limits = limits;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewaySettings settings = GatewaySettings.from(config());
+    AuthService auth = new AuthService(vertx, stores, AuthService.Settings.from(config().getJsonObject("auth")),
+        limits, clock, ids);
+    Router router = Router.router(vertx);
+    ClientEdge edge = new ClientEdge(vertx, auth, stores, settings);
+    edge.mount(router);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())
+        .setMaxWebSocketMessageSize(settings.maxTransportFrameBytes())
+        .setCompressionSupported(true))
+        .requestHandler(router);
+    return Future.join(
+        vertx.eventBus().<Delivery>localConsumer(Addresses.DELIVERIES, m -> edge.deliver(m.body())).completion(),
+        server.listen(settings.port(), settings.host()));
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

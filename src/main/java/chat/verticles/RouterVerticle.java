@@ -1,0 +1,175 @@
+package chat.verticles;
+
+import chat.Addresses;
+import chat.ids.Snowflake;
+import chat.limits.RateLimits;
+import chat.protocol.ChatException;
+import chat.protocol.ConversationId;
+import chat.protocol.Delivery;
+import chat.protocol.ErrorCode;
+import chat.protocol.Frames;
+import chat.protocol.SendAck;
+import chat.protocol.SendCommand;
+import chat.store.InboxEvent;
+import chat.store.Message;
+import chat.store.Stores;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates and routes each message: resolves its conversation, checks the sender may write to
+ * it, gives it a msgId (once per client id), stores it in history and in every participant's
+ * inbox, answers the gateway with the ack once all of that is durable, and then publishes the new
+ * inbox events for live delivery.
+ *
+ * <p>Order: commands are admitted strictly in arrival order (a later command never overtakes an
+ * earlier one whose checks wait on a store read), and the store's single writer runs writes in
+ * submission order, so msgId order, history order and every inbox's seq order agree within a
+ * conversation. Deploy exactly one instance per node.
+ */
+public final class RouterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
+  private static final int KNOWN_USERS_MAX = 100_000;
+
+  /** The {@code messages} config section, parsed once. */
+  record Settings(int maxBodyChars, int maxClientIdChars) {
+    static Settings from(JsonObject messages) {
+      return new Settings(messages.getInteger("maxBodyChars", 16_000), messages.getInteger("maxClientIdChars", 64));
+    }
+  }
+
+  private final Stores stores;
+  private final Snowflake ids;
+  private final RateLimits limits;
+  /** User ids known to exist; accounts are never deleted, so a hit needs no store read. */
+  private final Map<String, Boolean> knownUsers = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > KNOWN_USERS_MAX;
+    }
+  };
+  private Settings settings;
+  private EventBus bus;
+  /** Completes when the previous command's writes have been queued; the next command waits for it. */
+  private Future<Void> admitted = Future.succeededFuture();
+
+  public RouterVerticle(Stores stores, Snowflake ids, RateLimits limits) {
+    this.stores = stores;
+    this.ids = ids;
+    this.limits = limits;
+  }
+
+  @Override
+  public Future<?> start() {
+    settings = Settings.from(config().getJsonObject("messages", new JsonObject()));
+    bus = vertx.eventBus();
+    return bus.<SendCommand>consumer(Addresses.SEND_REQUESTS, request -> route(request.body())
+        .onSuccess(request::reply)
+        .onFailure(e -> {
+          ErrorCode code = e instanceof ChatException ce ? ce.code : ErrorCode.INTERNAL;
+          if (code == ErrorCode.INTERNAL) {
+            LOG.error("routing a message failed", e);
+          }
+          request.fail(code.ordinal(), code == ErrorCode.INTERNAL ? "message could not be stored" : e.getMessage());
+        })).completion();
+  }
+
+  private Future<SendAck> route(SendCommand command) {
+    Promise<Void> queued = Promise.promise();
+    Future<Void> previous = admitted;
+    admitted = queued.future();
+    return previous
+        .compose(v -> checkRecipient(command))
+        .transform(checked -> {
+          try {
+            return checked.succeeded() ? store(command, checked.result()) : Future.<SendAck>failedFuture(checked.cause());
+          } finally {
+            queued.complete();
+          }
+        });
+  }
+
+  /** Validates the command and resolves its conversation; the only store read is for an unseen peer. */
+  private Future<ConversationId> checkRecipient(SendCommand command) {
+    try {
+      ConversationId conversation = resolve(command);
+      if (!limits.sendPerUser.tryAcquire(command.senderId())) {
+        throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast, slow down");
+      }
+      String peer = conversation.peerOf(command.senderId());
+      if (knownUsers.get(peer) != null) {
+        return Future.succeededFuture(conversation);
+      }
+      return stores.accounts().byId(peer).map(account -> {
+        if (account.isEmpty()) {
+          throw new ChatException(ErrorCode.NOT_FOUND, "no such user");
+        }
+        knownUsers.put(peer, Boolean.TRUE);
+        return conversation;
+      });
+    } catch (ChatException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private ConversationId resolve(SendCommand command) {
+    if (!"text".equals(command.kind())) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "kind must be text");
+    }
+    if (command.body() == null || command.body().isEmpty() || command.body().length() > settings.maxBodyChars()) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "body must be 1 to " + settings.maxBodyChars() + " characters");
+    }
+    if (command.clientId() == null || command.clientId().isEmpty()
+        || command.clientId().length() > settings.maxClientIdChars()) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "id must be 1 to " + settings.maxClientIdChars() + " characters");
+    }
+    if ((command.to() == null) == (command.conversation() == null)) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "give exactly one of to and conversation");
+    }
+    if (command.to() != null) {
+      if (command.to().equals(command.senderId()) || command.to().length() > 64) {
+        throw new ChatException(ErrorCode.BAD_REQUEST, "to must be another user's id");
+      }
+      return ConversationId.direct(command.senderId(), command.to());
+    }
+    return ConversationId.parse(command.conversation()).requireParticipant(command.senderId());
+  }
+
+  private Future<SendAck> store(SendCommand command, ConversationId conversation) {
+    return stores.idempotency().claim(command.senderId(), command.clientId(), ids.next()).compose(msgId -> {
+      Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
+          command.clientId(), command.kind(), command.body(), Snowflake.timestampOf(msgId));
+      List<String> participants = conversation.directParticipants();
+      List<InboxEvent> events = new ArrayList<>(participants.size());
+      for (String user : participants) {
+        events.add(InboxEvent.pending(user, msgId, Frames.messageEvent(message, user.equals(command.senderId()))));
+      }
+      // Both are idempotent by msgId, so a retry after a crash between them completes the set.
+      Future<Message> history = stores.messages().append(message, participants);
+      Future<List<InboxEvent>> inbox = stores.inbox().append(events);
+      return Future.all(history, inbox).map(done -> {
+        long senderSeq = 0;
+        for (InboxEvent event : inbox.result()) {
+          if (event.userId().equals(command.senderId())) {
+            senderSeq = event.seq();
+          }
+          if (event.fresh()) {
+            bus.publish(Addresses.DELIVERIES, new Delivery(event.userId(), event.seq(), event.payload(),
+                command.sessionId()));
+          }
+        }
+        Message stored = history.result();
+        return new SendAck(stored.msgId(), stored.conversationId(), stored.ts(), senderSeq);
+      });
+    });
+  }
+}
