@@ -90,6 +90,7 @@ public final class SqliteEngine {
   private final List<Db> readerDbs = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Db> readerDb = new ThreadLocal<>();
   private Db writer;
+  private volatile boolean closed;
   private Thread writerThread;
   private ExecutorService readers;
 
@@ -141,6 +142,9 @@ public final class SqliteEngine {
 
   /** Queues a write; the future completes once the batch holding it is committed (durable). */
   public <T> Future<T> write(Work<T> work) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("store is closed"));
+    }
     Promise<T> promise = Promise.promise();
     queue.add(new WriteOp<>(work, promise, Vertx.currentContext()));
     return promise.future();
@@ -258,6 +262,7 @@ public final class SqliteEngine {
 
   /** Blocking: drains queued writes, then closes every connection. Call from a worker thread. */
   public void close() throws InterruptedException {
+    closed = true;
     if (writerThread != null) {
       queue.add(STOP);
       writerThread.join(TimeUnit.SECONDS.toMillis(30));
