@@ -29,9 +29,15 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   /** A running node, as tests and the launcher see it. */
-  public record Node(Vertx vertx, int port) {
+  public record Node(Vertx vertx, int port, List<String> deploymentIds) {
+    /** Undeploys in reverse order (the gateway first, persistence last, after its queued writes commit). */
     public Future<Void> close() {
-      return vertx.close();
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = deploymentIds.size() - 1; i >= 0; i--) {
+        String id = deploymentIds.get(i);
+        chain = chain.compose(v -> vertx.undeploy(id));
+      }
+      return chain.onComplete(v -> Codecs.unregisterAll(vertx));
     }
   }
 
@@ -78,6 +84,7 @@ public final class Main {
     Stores stores = new SqliteStores(vertx, dataDir, store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
     Codecs.registerAll(vertx);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+    List<String> deployed = new CopyOnWriteArrayList<>();
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
     int gatewayInstances = config.getJsonObject("http").getInteger("instances", 2);
     return vertx.executeBlocking(() -> JwtKeys.loadOrCreate(dataDir, config.getJsonObject("auth").getString("jwtSecret")))
@@ -85,12 +92,22 @@ public final class Main {
           config.getJsonObject("auth").put("jwtSecret", secret);
           return vertx.deployVerticle(new PersistenceVerticle(stores), options);
         })
-        .compose(id -> vertx.deployVerticle(new RouterVerticle(stores, ids, limits), options))
-        .compose(id -> vertx.deployVerticle(() -> {
-          GatewayVerticle gateway = new GatewayVerticle(stores, limits, ids, clock);
-          gateways.add(gateway);
-          return gateway;
-        }, new DeploymentOptions(options).setInstances(gatewayInstances)))
-        .map(id -> new Node(vertx, gateways.get(0).actualPort()));
+        .compose(id -> {
+          deployed.add(id);
+          return vertx.deployVerticle(new RouterVerticle(stores, ids, limits), options);
+        })
+        .compose(id -> {
+          deployed.add(id);
+          return vertx.deployVerticle(() -> {
+            GatewayVerticle gateway = new GatewayVerticle(stores, limits, ids, clock);
+            gateways.add(gateway);
+            return gateway;
+          }, new DeploymentOptions(options).setInstances(gatewayInstances));
+        })
+        .map(id -> {
+          deployed.add(id);
+          return new Node(vertx, gateways.get(0).actualPort(), List.copyOf(deployed));
+        })
+        .recover(e -> new Node(vertx, 0, List.copyOf(deployed)).close().transform(v -> Future.failedFuture(e)));
   }
 }

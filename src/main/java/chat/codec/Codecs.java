@@ -22,6 +22,12 @@ public final class Codecs {
     ALL.forEach(codec -> register(bus, codec));
   }
 
+  /** Lets a node be started again on the same Vertx (tests do). */
+  public static void unregisterAll(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    ALL.forEach(codec -> bus.unregisterDefaultCodec(codec.type()));
+  }
+
   private static <T> void register(EventBus bus, JsonRecordCodec<T> codec) {
     bus.registerDefaultCodec(codec.type(), codec);
   }

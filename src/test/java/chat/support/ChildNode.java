@@ -1,0 +1,72 @@
+package chat.support;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A node in its own JVM (the test's classpath, {@code chat.Main}), so a test can kill it with
+ * SIGKILL and start another on the same data dir.
+ */
+public final class ChildNode implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+  private final Process process;
+  public final int port;
+
+  private ChildNode(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static ChildNode start(Path dataDir) throws Exception {
+    JsonObject config = TestNode.config(dataDir);
+    Path conf = Files.createTempFile(dataDir.getParent(), "node", ".json");
+    Files.writeString(conf, config.encode(), StandardCharsets.UTF_8);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "chat.Main", "-conf", conf.toString()))
+        .redirectErrorStream(true)
+        .start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          System.out.println("[child " + process.pid() + "] " + line);
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+      port.completeExceptionally(new IllegalStateException("child node exited before listening"));
+    }, "child-node-output");
+    reader.setDaemon(true);
+    reader.start();
+    return new ChildNode(process, port.get(60, TimeUnit.SECONDS));
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no close. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
