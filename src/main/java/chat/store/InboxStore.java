@@ -17,4 +17,11 @@ public interface InboxStore {
 
   /** The newest seq of the user, 0 when the inbox is empty. */
   Future<Long> latestSeq(String userId);
+
+  /**
+   * Drops any cached newest-seq per user. A writer calls it when it may have lost and regained
+   * ownership of users (a Kafka rebalance), so it continues each user's seq from the store.
+   */
+  default void forgetCachedSeqs() {
+  }
 }
