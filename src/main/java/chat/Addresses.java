@@ -8,9 +8,14 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Request/reply: gateway asks the router to store and route one message ({@code SendCommand} → {@code SendAck}). */
+  /** Request/reply, node-local: gateway asks its node's router to store and route one message ({@code SendCommand} → {@code SendAck}). */
   public static final String SEND_REQUESTS = "chat.send.requests.v1";
 
-  /** Publish, node-local: inbox events that are durable and ready to push to live sessions ({@code Delivery}). */
-  public static final String DELIVERIES = "chat.deliveries.v1";
+  /**
+   * Publish, to one node's gateways: durable inbox events to push to the live sessions they hold
+   * ({@code Delivery}). One address per node, so an event goes only where the user is connected.
+   */
+  public static String deliveriesFor(String nodeId) {
+    return "chat.deliveries.v1." + nodeId;
+  }
 }

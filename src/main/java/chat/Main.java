@@ -3,6 +3,11 @@ package chat;
 import chat.auth.JwtKeys;
 import chat.codec.Codecs;
 import chat.config.ChatConfig;
+import chat.delivery.LiveDelivery;
+import chat.delivery.LocalSessionDirectory;
+import chat.delivery.SessionDirectory;
+import chat.pipeline.DirectPipeline;
+import chat.pipeline.MessagePipeline;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.store.Stores;
@@ -82,6 +87,8 @@ public final class Main {
     RateLimits limits = new RateLimits(config.getJsonObject("limits", new JsonObject()), clock);
     JsonObject store = config.getJsonObject("store", new JsonObject());
     Stores stores = new SqliteStores(vertx, dataDir, store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
+    SessionDirectory directory = new LocalSessionDirectory();
+    MessagePipeline pipeline = new DirectPipeline(stores, new LiveDelivery(vertx.eventBus(), directory));
     Codecs.registerAll(vertx);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     List<String> deployed = new CopyOnWriteArrayList<>();
@@ -94,12 +101,12 @@ public final class Main {
         })
         .compose(id -> {
           deployed.add(id);
-          return vertx.deployVerticle(new RouterVerticle(stores, ids, limits), options);
+          return vertx.deployVerticle(new RouterVerticle(stores, pipeline, ids, limits), options);
         })
         .compose(id -> {
           deployed.add(id);
           return vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = new GatewayVerticle(stores, limits, ids, clock);
+            GatewayVerticle gateway = new GatewayVerticle(stores, directory, limits, ids, clock);
             gateways.add(gateway);
             return gateway;
           }, new DeploymentOptions(options).setInstances(gatewayInstances));

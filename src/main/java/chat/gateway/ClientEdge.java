@@ -1,6 +1,7 @@
 package chat.gateway;
 
 import chat.auth.AuthService;
+import chat.delivery.SessionDirectory;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Vertx;
@@ -26,13 +27,13 @@ public final class ClientEdge {
   private final SessionRegistry registry = new SessionRegistry();
   private final Session.Services services;
 
-  public ClientEdge(Vertx vertx, AuthService auth, Stores stores, GatewaySettings settings) {
+  public ClientEdge(Vertx vertx, AuthService auth, Stores stores, SessionDirectory directory, GatewaySettings settings) {
     this.vertx = vertx;
     this.auth = auth;
     this.stores = stores;
     this.settings = settings;
     HistoryPages history = new HistoryPages(stores.messages(), settings.historyPageMax());
-    this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, settings);
+    this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, directory, settings);
   }
 
   public void mount(Router router) {

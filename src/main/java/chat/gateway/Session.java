@@ -3,6 +3,7 @@ package chat.gateway;
 import chat.Addresses;
 import chat.auth.AuthService;
 import chat.auth.Principal;
+import chat.delivery.SessionDirectory;
 import chat.protocol.ChatException;
 import chat.protocol.ErrorCode;
 import chat.protocol.Frames;
@@ -40,7 +41,7 @@ final class Session {
 
   /** What every session of one gateway instance shares. */
   record Services(Vertx vertx, AuthService auth, InboxStore inbox, HistoryPages history, SessionRegistry registry,
-                  GatewaySettings settings) {
+                  SessionDirectory directory, GatewaySettings settings) {
   }
 
   private final String id;
@@ -140,7 +141,10 @@ final class Session {
           }
           principal = who;
           services.registry().add(this); // from here live events are held back until ready is sent
-          return services.inbox().latestSeq(who.userId());
+          // Listed in the directory before reading the newest seq: any event stored later is
+          // pushed live, and any event stored earlier is at or below the seq that ready announces.
+          return services.directory().sessionOpened(who.userId())
+              .compose(v -> services.inbox().latestSeq(who.userId()));
         })
         .onSuccess(seq -> {
           if (state != State.AUTHENTICATING) {
@@ -182,8 +186,12 @@ final class Session {
             new DeliveryOptions().setSendTimeout(services.settings().sendTimeoutMs()))
         .onSuccess(reply -> {
           SendAck ack = reply.body();
-          transport.send(new JsonObject().put("type", "ack").put("id", ref).put("msgId", Long.toString(ack.msgId()))
-              .put("conversation", ack.conversationId()).put("ts", ack.ts()).put("seq", ack.senderSeq()).encode());
+          JsonObject answer = new JsonObject().put("type", "ack").put("id", ref).put("msgId", Long.toString(ack.msgId()))
+              .put("conversation", ack.conversationId()).put("ts", ack.ts());
+          if (ack.senderSeq() > 0) {
+            answer.put("seq", ack.senderSeq()); // known at ack time on the embedded engine only
+          }
+          transport.send(answer.encode());
         })
         .onFailure(e -> {
           if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
@@ -275,6 +283,7 @@ final class Session {
     services.vertx().cancelTimer(authTimer);
     if (principal != null) {
       services.registry().remove(this);
+      services.directory().sessionClosed(principal.userId());
     }
   }
 

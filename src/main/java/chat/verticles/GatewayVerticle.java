@@ -2,6 +2,7 @@ package chat.verticles;
 
 import chat.Addresses;
 import chat.auth.AuthService;
+import chat.delivery.SessionDirectory;
 import chat.gateway.ClientEdge;
 import chat.gateway.GatewaySettings;
 import chat.ids.Snowflake;
@@ -17,18 +18,20 @@ import java.time.Clock;
 
 /**
  * The client edge of one node: REST, WebSocket ({@code /ws}) and SockJS ({@code /sockjs}) on one
- * HTTP port, a session per connection, and the node-local consumer that pushes durable inbox events
- * to the sessions it holds. Several instances share the port; each owns the sessions it accepted.
+ * HTTP port, a session per connection, and the consumer of this node's delivery address that
+ * pushes durable inbox events to the sessions it holds. Several instances share the port; each owns the sessions it accepted.
  */
 public final class GatewayVerticle extends VerticleBase {
   private final Stores stores;
+  private final SessionDirectory directory;
   private final RateLimits limits;
   private final Snowflake ids;
   private final Clock clock;
   private HttpServer server;
 
-  public GatewayVerticle(Stores stores, RateLimits limits, Snowflake ids, Clock clock) {
+  public GatewayVerticle(Stores stores, SessionDirectory directory, RateLimits limits, Snowflake ids, Clock clock) {
     this.stores = stores;
+    this.directory = directory;
     this.limits = limits;
     this.ids = ids;
     this.clock = clock;
@@ -40,7 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
     AuthService auth = new AuthService(vertx, stores, AuthService.Settings.from(config().getJsonObject("auth")),
         limits, clock, ids);
     Router router = Router.router(vertx);
-    ClientEdge edge = new ClientEdge(vertx, auth, stores, settings);
+    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, settings);
     edge.mount(router);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())
@@ -48,7 +51,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(true))
         .requestHandler(router);
     return Future.join(
-        vertx.eventBus().<Delivery>localConsumer(Addresses.DELIVERIES, m -> edge.deliver(m.body())).completion(),
+        vertx.eventBus().<Delivery>consumer(Addresses.deliveriesFor(directory.nodeId()), m -> edge.deliver(m.body()))
+            .completion(),
         server.listen(settings.port(), settings.host()));
   }
 

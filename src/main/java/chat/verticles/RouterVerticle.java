@@ -3,38 +3,34 @@ package chat.verticles;
 import chat.Addresses;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.pipeline.MessagePipeline;
 import chat.protocol.ChatException;
 import chat.protocol.ConversationId;
-import chat.protocol.Delivery;
 import chat.protocol.ErrorCode;
-import chat.protocol.Frames;
 import chat.protocol.SendAck;
 import chat.protocol.SendCommand;
-import chat.store.InboxEvent;
 import chat.store.Message;
 import chat.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Validates and routes each message: resolves its conversation, checks the sender may write to
- * it, gives it a msgId (once per client id), stores it in history and in every participant's
- * inbox, answers the gateway with the ack once all of that is durable, and then publishes the new
- * inbox events for live delivery.
+ * it, gives it a msgId (once per client id) and hands it to the {@link MessagePipeline}, which
+ * takes it into history and every participant's inbox; the gateway gets the ack once the
+ * pipeline says the message can no longer be lost.
  *
  * <p>Order: commands are admitted strictly in arrival order (a later command never overtakes an
- * earlier one whose checks wait on a store read), and the store's single writer runs writes in
- * submission order, so msgId order, history order and every inbox's seq order agree within a
- * conversation. Deploy exactly one instance per node.
+ * earlier one whose checks wait on a store read), and both pipelines keep submission order per
+ * conversation (the embedded store's single writer; Kafka's partition per conversation), so msgId
+ * order, history order and every inbox's seq order agree within a conversation. Deploy exactly
+ * one instance per node; it serves that node's gateways only.
  */
 public final class RouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
@@ -48,6 +44,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private final Stores stores;
+  private final MessagePipeline pipeline;
   private final Snowflake ids;
   private final RateLimits limits;
   /** User ids known to exist; accounts are never deleted, so a hit needs no store read. */
@@ -58,12 +55,12 @@ public final class RouterVerticle extends VerticleBase {
     }
   };
   private Settings settings;
-  private EventBus bus;
   /** Completes when the previous command's writes have been queued; the next command waits for it. */
   private Future<Void> admitted = Future.succeededFuture();
 
-  public RouterVerticle(Stores stores, Snowflake ids, RateLimits limits) {
+  public RouterVerticle(Stores stores, MessagePipeline pipeline, Snowflake ids, RateLimits limits) {
     this.stores = stores;
+    this.pipeline = pipeline;
     this.ids = ids;
     this.limits = limits;
   }
@@ -71,8 +68,7 @@ public final class RouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = Settings.from(config().getJsonObject("messages", new JsonObject()));
-    bus = vertx.eventBus();
-    return bus.<SendCommand>consumer(Addresses.SEND_REQUESTS, request -> route(request.body())
+    return vertx.eventBus().<SendCommand>localConsumer(Addresses.SEND_REQUESTS, request -> route(request.body())
         .onSuccess(request::reply)
         .onFailure(e -> {
           ErrorCode code = e instanceof ChatException ce ? ce.code : ErrorCode.INTERNAL;
@@ -146,30 +142,11 @@ public final class RouterVerticle extends VerticleBase {
 
   private Future<SendAck> store(SendCommand command, ConversationId conversation) {
     return stores.idempotency().claim(command.senderId(), command.clientId(), ids.next()).compose(msgId -> {
+      long ts = Snowflake.timestampOf(msgId);
       Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
-          command.clientId(), command.kind(), command.body(), Snowflake.timestampOf(msgId));
-      List<String> participants = conversation.directParticipants();
-      List<InboxEvent> events = new ArrayList<>(participants.size());
-      for (String user : participants) {
-        events.add(InboxEvent.pending(user, msgId, Frames.messageEvent(message, user.equals(command.senderId()))));
-      }
-      // Both are idempotent by msgId, so a retry after a crash between them completes the set.
-      Future<Message> history = stores.messages().append(message, participants);
-      Future<List<InboxEvent>> inbox = stores.inbox().append(events);
-      return Future.all(history, inbox).map(done -> {
-        long senderSeq = 0;
-        for (InboxEvent event : inbox.result()) {
-          if (event.userId().equals(command.senderId())) {
-            senderSeq = event.seq();
-          }
-          if (event.fresh()) {
-            bus.publish(Addresses.DELIVERIES, new Delivery(event.userId(), event.seq(), event.payload(),
-                command.sessionId()));
-          }
-        }
-        Message stored = history.result();
-        return new SendAck(stored.msgId(), stored.conversationId(), stored.ts(), senderSeq);
-      });
+          command.clientId(), command.kind(), command.body(), ts);
+      return pipeline.submit(message, conversation.directParticipants(), command.sessionId())
+          .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
     });
   }
 }

@@ -1,0 +1,52 @@
+package chat.pipeline;
+
+import chat.delivery.LiveDelivery;
+import chat.protocol.Frames;
+import chat.store.InboxEvent;
+import chat.store.Message;
+import chat.store.Stores;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded profile's pipeline: history and inbox writes go straight to the store, whose
+ * group commit makes them durable together, and the ack waits for both. Both writes are
+ * idempotent by msgId, so a retry after a crash between them completes the set.
+ */
+public final class DirectPipeline implements MessagePipeline {
+  private final Stores stores;
+  private final LiveDelivery live;
+
+  public DirectPipeline(Stores stores, LiveDelivery live) {
+    this.stores = stores;
+    this.live = live;
+  }
+
+  @Override
+  public Future<Long> submit(Message message, List<String> participants, String originSessionId) {
+    Future<Message> history = stores.messages().append(message, participants);
+    Future<List<InboxEvent>> inbox = stores.inbox().append(inboxEvents(message, participants));
+    return Future.all(history, inbox).map(done -> {
+      long senderSeq = 0;
+      for (InboxEvent event : inbox.result()) {
+        if (event.userId().equals(message.senderId())) {
+          senderSeq = event.seq();
+        }
+        if (event.fresh()) {
+          live.deliver(event, originSessionId);
+        }
+      }
+      return senderSeq;
+    });
+  }
+
+  /** One message event per participant; the sender's own copy carries the client id. */
+  public static List<InboxEvent> inboxEvents(Message message, List<String> participants) {
+    List<InboxEvent> events = new ArrayList<>(participants.size());
+    for (String user : participants) {
+      events.add(InboxEvent.pending(user, message.msgId(), Frames.messageEvent(message, user.equals(message.senderId()))));
+    }
+    return events;
+  }
+}
