@@ -5,6 +5,7 @@ import chat.delivery.SessionDirectory;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Vertx;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
@@ -70,7 +71,14 @@ public final class ClientEdge {
       ws.textMessageHandler(session::onText);
       ws.binaryMessageHandler(b -> session.onBinary());
       ws.closeHandler(v -> session.onClosed());
-      ws.exceptionHandler(e -> ws.close());
+      ws.exceptionHandler(e -> {
+        if (e instanceof CorruptedWebSocketFrameException corrupted) {
+          // e.g. a message over the transport limit: answer with the status the codec chose (1009)
+          ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+        } else {
+          ws.close();
+        }
+      });
       session.start(presented);
     });
   }
@@ -79,6 +87,7 @@ public final class ClientEdge {
     Session session = new Session(UUID.randomUUID().toString(), sockJsTransport(socket), services);
     socket.handler((Buffer b) -> session.onText(b.toString()));
     socket.endHandler(v -> session.onClosed());
+    socket.closeHandler(v -> session.onClosed());
     socket.exceptionHandler(e -> socket.close());
     session.start(null);
   }

@@ -37,7 +37,10 @@ final class Session {
   static final int CLOSE_UNAUTHORIZED = 4401;
   static final int CLOSE_TOO_SLOW = 1013;
 
-  private enum State { AUTHENTICATING, READY, CLOSED }
+  /** Frames a client may send after its auth frame but before ready; they are served after ready. */
+  private static final int EARLY_FRAMES_MAX = 32;
+
+  private enum State { AWAITING_AUTH, AUTHENTICATING, READY, CLOSED }
 
   /** What every session of one gateway instance shares. */
   record Services(Vertx vertx, AuthService auth, InboxStore inbox, HistoryPages history, SessionRegistry registry,
@@ -47,11 +50,13 @@ final class Session {
   private final String id;
   private final Transport transport;
   private final Services services;
-  private State state = State.AUTHENTICATING;
+  private State state = State.AWAITING_AUTH;
   private Principal principal;
   private long authTimer;
   /** Live events that arrive while {@code ready} is being prepared; flushed right after it. */
   private List<String> heldBack = new ArrayList<>();
+  /** Client frames that arrive while the token is being checked; served right after ready. */
+  private List<String> early = new ArrayList<>();
 
   Session(String id, Transport transport, Services services) {
     this.id = id;
@@ -70,7 +75,7 @@ final class Session {
   /** Starts the auth clock; {@code presentedToken} is a token from the upgrade request, if any. */
   void start(String presentedToken) {
     authTimer = services.vertx().setTimer(services.settings().authTimeoutMs(), t -> {
-      if (state == State.AUTHENTICATING) {
+      if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
         reject("no auth frame within " + services.settings().authTimeoutMs() + " ms");
       }
     });
@@ -81,6 +86,14 @@ final class Session {
 
   void onText(String text) {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.AUTHENTICATING) {
+      if (early.size() < EARLY_FRAMES_MAX) {
+        early.add(text);
+      } else {
+        error(ErrorCode.RATE_LIMITED, "wait for ready before sending more frames", null);
+      }
       return;
     }
     if (exceedsFrameLimit(text)) {
@@ -115,7 +128,7 @@ final class Session {
 
   private void dispatch(JsonObject frame, String ref) {
     String type = string(frame, "type", true);
-    if (state == State.AUTHENTICATING) {
+    if (state == State.AWAITING_AUTH) {
       if (!"auth".equals(type)) {
         reject("the first frame must be auth");
         return;
@@ -134,6 +147,7 @@ final class Session {
   }
 
   private void authenticate(String token) {
+    state = State.AUTHENTICATING;
     services.auth().authenticate(token)
         .compose(who -> {
           if (state != State.AUTHENTICATING) {
@@ -157,6 +171,9 @@ final class Session {
           List<String> held = heldBack;
           heldBack = null;
           held.forEach(this::push);
+          List<String> waiting = early;
+          early = null;
+          waiting.forEach(this::onText);
         })
         .onFailure(e -> {
           if (e instanceof ChatException ce && ce.code == ErrorCode.UNAUTHORIZED) {
@@ -230,8 +247,12 @@ final class Session {
         .onSuccess(page -> {
           JsonArray messages = new JsonArray();
           page.stream().map(Frames::message).forEach(messages::add);
-          transport.send(new JsonObject().put("type", "history").put("conversation", conversation)
-              .put("messages", messages).encode());
+          JsonObject answer = new JsonObject().put("type", "history").put("conversation", conversation)
+              .put("messages", messages);
+          if (ref != null) {
+            answer.put("id", ref);
+          }
+          transport.send(answer.encode());
         })
         .onFailure(e -> {
           if (e instanceof ChatException ce) {
@@ -251,11 +272,15 @@ final class Session {
       heldBack.add(frame);
       return;
     }
-    if (transport.writeQueueFull()) {
-      close(CLOSE_TOO_SLOW, "client too slow; reconnect and sync");
-      return;
+    try {
+      if (transport.writeQueueFull()) {
+        close(CLOSE_TOO_SLOW, "client too slow; reconnect and sync");
+        return;
+      }
+      transport.send(frame);
+    } catch (IllegalStateException connectionGone) {
+      onClosed(); // the peer vanished without a close; the event stays in the inbox for sync
     }
-    transport.send(frame);
   }
 
   private void error(ErrorCode code, String message, String ref) {

@@ -141,7 +141,9 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<SendAck> store(SendCommand command, ConversationId conversation) {
-    return stores.idempotency().claim(command.senderId(), command.clientId(), ids.next()).compose(msgId -> {
+    // The key is scoped to the conversation: an id reused for another conversation is another message.
+    String key = conversation.value() + " " + command.clientId();
+    return stores.idempotency().claim(command.senderId(), key, ids.next()).compose(msgId -> {
       long ts = Snowflake.timestampOf(msgId);
       Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
           command.clientId(), command.kind(), command.body(), ts);

@@ -90,7 +90,7 @@ public final class SqliteEngine {
   private final List<Db> readerDbs = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Db> readerDb = new ThreadLocal<>();
   private Db writer;
-  private volatile boolean closed;
+  private boolean closed; // guarded by queue
   private Thread writerThread;
   private ExecutorService readers;
 
@@ -142,11 +142,13 @@ public final class SqliteEngine {
 
   /** Queues a write; the future completes once the batch holding it is committed (durable). */
   public <T> Future<T> write(Work<T> work) {
-    if (closed) {
-      return Future.failedFuture(new IllegalStateException("store is closed"));
-    }
     Promise<T> promise = Promise.promise();
-    queue.add(new WriteOp<>(work, promise, Vertx.currentContext()));
+    synchronized (queue) { // nothing is queued behind the stop marker
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("store is closed"));
+      }
+      queue.add(new WriteOp<>(work, promise, Vertx.currentContext()));
+    }
     return promise.future();
   }
 
@@ -262,9 +264,11 @@ public final class SqliteEngine {
 
   /** Blocking: drains queued writes, then closes every connection. Call from a worker thread. */
   public void close() throws InterruptedException {
-    closed = true;
-    if (writerThread != null) {
+    synchronized (queue) {
+      closed = true;
       queue.add(STOP);
+    }
+    if (writerThread != null) {
       writerThread.join(TimeUnit.SECONDS.toMillis(30));
       writer.close();
     }
