@@ -1,7 +1,7 @@
 package chat;
 
 /**
- * Every event-bus address (and, with the cluster profile, every Kafka topic) in one place, as
+ * Every event-bus address, Kafka topic and consumer group, and cluster-wide map, in one place, as
  * versioned dotted nouns. A change of payload shape gets a new version suffix, never an in-place edit.
  */
 public final class Addresses {
@@ -10,6 +10,24 @@ public final class Addresses {
 
   /** Request/reply, node-local: gateway asks its node's router to store and route one message ({@code SendCommand} → {@code SendAck}). */
   public static final String SEND_REQUESTS = "chat.send.requests.v1";
+
+  /** Kafka topic (cluster profile): accepted messages, keyed by conversation id, so each conversation keeps one order. */
+  public static final String MESSAGES_TOPIC = "chat.messages.v1";
+
+  /** Kafka topic (cluster profile): inbox events, keyed by recipient user id, so each user's inbox has one writer. */
+  public static final String INBOX_TOPIC = "chat.inbox.v1";
+
+  /** Kafka consumer group of the fan-out stage (messages → history and inbox records). */
+  public static final String FANOUT_GROUP = "chat.fanout.v1";
+
+  /** Kafka consumer group of the inbox stage (inbox records → seq, inbox table, live delivery). */
+  public static final String INBOX_GROUP = "chat.inbox-writers.v1";
+
+  /** Hazelcast multimap: user id → ids of the nodes holding that user's live sessions. */
+  public static final String SESSIONS_BY_USER = "chat.sessions.by-user.v1";
+
+  /** Hazelcast multimap: node id → the users it holds sessions of (to clean up after a node dies). */
+  public static final String SESSIONS_BY_NODE = "chat.sessions.by-node.v1";
 
   /**
    * Publish, to one node's gateways: durable inbox events to push to the live sessions they hold

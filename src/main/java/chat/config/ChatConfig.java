@@ -15,15 +15,23 @@ import java.util.Map;
  */
 public final class ChatConfig {
   /** Environment variable → dotted config path. Values are parsed as JSON when they look like numbers or booleans. */
-  static final Map<String, String> ENV_OVERRIDES = Map.of(
-      "CHAT_PROFILE", "profile",
-      "CHAT_NODE_ID", "nodeId",
-      "CHAT_DATA_DIR", "dataDir",
-      "CHAT_HTTP_HOST", "http.host",
-      "CHAT_HTTP_PORT", "http.port",
-      "CHAT_HTTP_INSTANCES", "http.instances",
-      "CHAT_JWT_SECRET", "auth.jwtSecret",
-      "CHAT_ACCESS_TTL_SECONDS", "auth.accessTtlSeconds");
+  static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
+      Map.entry("CHAT_PROFILE", "profile"),
+      Map.entry("CHAT_NODE_ID", "nodeId"),
+      Map.entry("CHAT_DATA_DIR", "dataDir"),
+      Map.entry("CHAT_HTTP_HOST", "http.host"),
+      Map.entry("CHAT_HTTP_PORT", "http.port"),
+      Map.entry("CHAT_HTTP_INSTANCES", "http.instances"),
+      Map.entry("CHAT_JWT_SECRET", "auth.jwtSecret"),
+      Map.entry("CHAT_ACCESS_TTL_SECONDS", "auth.accessTtlSeconds"),
+      Map.entry("CHAT_CLUSTER_HOST", "cluster.host"),
+      Map.entry("CHAT_CLUSTER_PORT", "cluster.port"),
+      Map.entry("CHAT_CLUSTER_MEMBERS", "cluster.members"),
+      Map.entry("CHAT_CLUSTER_NAME", "cluster.name"),
+      Map.entry("CHAT_KAFKA_BOOTSTRAP", "kafka.bootstrap"),
+      Map.entry("CHAT_CASSANDRA_CONTACT_POINTS", "cassandra.contactPoints"),
+      Map.entry("CHAT_CASSANDRA_DC", "cassandra.localDc"),
+      Map.entry("CHAT_CASSANDRA_KEYSPACE", "cassandra.keyspace"));
 
   private ChatConfig() {
   }

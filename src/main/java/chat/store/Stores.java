@@ -1,12 +1,10 @@
 package chat.store;
 
+import chat.Resource;
 import io.vertx.core.Future;
 
 /** The storage ports of one engine, opened and closed together. */
-public interface Stores {
-  Future<Void> open();
-
-  Future<Void> close();
+public interface Stores extends Resource {
 
   /** Completes when every store answers (readiness). */
   Future<Void> ping();

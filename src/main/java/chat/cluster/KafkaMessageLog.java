@@ -1,0 +1,73 @@
+package chat.cluster;
+
+import chat.Addresses;
+import chat.Resource;
+import chat.pipeline.MessagePipeline;
+import chat.store.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cluster profile's pipeline: an accepted message is produced to the Kafka topic
+ * {@value Addresses#MESSAGES_TOPIC} keyed by conversation id, and the ack waits for Kafka
+ * (acks=all, idempotent producer). From there the fan-out and inbox stages take it on. Creates the
+ * topics it and those stages use when they are missing.
+ *
+ * <p>Topics: {@value Addresses#MESSAGES_TOPIC} (key conversation id, value {@link MessageRecord}),
+ * {@value Addresses#INBOX_TOPIC} (key recipient user id, value {@link InboxRecord}).
+ */
+public final class KafkaMessageLog implements MessagePipeline, Resource {
+  private final Vertx vertx;
+  private final KafkaSettings settings;
+  private final String clientId;
+  private KafkaProducer<String, String> producer;
+
+  public KafkaMessageLog(Vertx vertx, KafkaSettings settings, String clientId) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.clientId = clientId;
+  }
+
+  @Override
+  public Future<Void> open() {
+    return ensureTopics().onSuccess(v -> producer = KafkaProducer.create(vertx, settings.producer(clientId)));
+  }
+
+  private Future<Void> ensureTopics() {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.admin());
+    return admin.listTopics().compose(existing -> {
+      List<NewTopic> missing = new ArrayList<>();
+      addIfMissing(existing, missing, Addresses.MESSAGES_TOPIC, settings.messagesPartitions());
+      addIfMissing(existing, missing, Addresses.INBOX_TOPIC, settings.inboxPartitions());
+      // Several nodes may race to create a topic; "already exists" means another one won.
+      return missing.isEmpty() ? Future.<Void>succeededFuture() : admin.createTopics(missing)
+          .recover(e -> e.getMessage() != null && e.getMessage().contains("already exists")
+              ? Future.succeededFuture() : Future.failedFuture(e));
+    }).eventually(admin::close);
+  }
+
+  private void addIfMissing(Set<String> existing, List<NewTopic> missing, String topic, int partitions) {
+    if (!existing.contains(topic)) {
+      missing.add(new NewTopic(topic, partitions, settings.replicationFactor()));
+    }
+  }
+
+  @Override
+  public Future<Long> submit(Message message, List<String> participants, String originSessionId) {
+    String value = new MessageRecord(message, participants, originSessionId).encode();
+    return producer.send(KafkaProducerRecord.create(Addresses.MESSAGES_TOPIC, message.conversationId(), value))
+        .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
+  }
+
+  @Override
+  public Future<Void> close() {
+    return producer == null ? Future.succeededFuture() : producer.close();
+  }
+}

@@ -1,0 +1,74 @@
+package chat.verticles;
+
+import chat.Addresses;
+import chat.cluster.InboxRecord;
+import chat.cluster.KafkaSettings;
+import chat.cluster.KeyedBatchConsumer;
+import chat.cluster.MessageRecord;
+import chat.pipeline.DirectPipeline;
+import chat.store.InboxEvent;
+import chat.store.MessageStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cluster profile, fan-out stage: consumes {@value Addresses#MESSAGES_TOPIC} (consumer group
+ * {@value Addresses#FANOUT_GROUP}), writes each message to history and produces one record per
+ * participant to {@value Addresses#INBOX_TOPIC}, keyed by that user. Offsets are committed only
+ * after both; a replay rewrites the same history row (idempotent by msgId) and re-produces inbox
+ * records that the inbox stage recognises by event id.
+ *
+ * <p>A conversation's messages live in one partition, so one consumer handles them in order: the
+ * history write of a conversation has a single writer, and every inbox sees them in msgId order.
+ */
+public final class FanoutVerticle extends VerticleBase {
+  private final MessageStore messages;
+  private final KafkaSettings kafka;
+  private final String nodeId;
+  private KafkaProducer<String, String> producer;
+  private KeyedBatchConsumer loop;
+
+  public FanoutVerticle(MessageStore messages, KafkaSettings kafka, String nodeId) {
+    this.messages = messages;
+    this.kafka = kafka;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    producer = KafkaProducer.create(vertx, kafka.producer("fanout-" + nodeId));
+    loop = new KeyedBatchConsumer(vertx, KafkaConsumer.create(vertx, kafka.consumer(Addresses.FANOUT_GROUP,
+        "fanout-" + nodeId)), Addresses.MESSAGES_TOPIC, this::fanOutConversation);
+    return loop.start();
+  }
+
+  /** The records of one conversation, strictly one after another. */
+  private Future<Void> fanOutConversation(String conversationId, List<String> values) {
+    Future<Void> chain = Future.succeededFuture();
+    for (String value : values) {
+      chain = chain.compose(v -> fanOut(MessageRecord.decode(value)));
+    }
+    return chain;
+  }
+
+  private Future<Void> fanOut(MessageRecord record) {
+    return messages.append(record.message(), record.participants()).compose(stored -> {
+      List<Future<?>> sends = new ArrayList<>();
+      for (InboxEvent event : DirectPipeline.inboxEvents(record.message(), record.participants())) {
+        sends.add(producer.send(KafkaProducerRecord.create(Addresses.INBOX_TOPIC, event.userId(),
+            new InboxRecord(event, record.originSessionId()).encode())));
+      }
+      return Future.all(sends).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(loop.stop(), producer.close());
+  }
+}
