@@ -27,12 +27,14 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final String clientId;
+  private final String messagesTopic;
   private KafkaProducer<String, String> producer;
 
   public KafkaMessageLog(Vertx vertx, KafkaSettings settings, String clientId) {
     this.vertx = vertx;
     this.settings = settings;
     this.clientId = clientId;
+    this.messagesTopic = settings.named(Addresses.MESSAGES_TOPIC);
   }
 
   @Override
@@ -44,8 +46,8 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, settings.admin());
     return admin.listTopics().compose(existing -> {
       List<NewTopic> missing = new ArrayList<>();
-      addIfMissing(existing, missing, Addresses.MESSAGES_TOPIC, settings.messagesPartitions());
-      addIfMissing(existing, missing, Addresses.INBOX_TOPIC, settings.inboxPartitions());
+      addIfMissing(existing, missing, settings.named(Addresses.MESSAGES_TOPIC), settings.messagesPartitions());
+      addIfMissing(existing, missing, settings.named(Addresses.INBOX_TOPIC), settings.inboxPartitions());
       // Several nodes may race to create a topic; "already exists" means another one won.
       return missing.isEmpty() ? Future.<Void>succeededFuture() : admin.createTopics(missing)
           .recover(e -> e.getMessage() != null && e.getMessage().contains("already exists")
@@ -62,7 +64,7 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
   @Override
   public Future<Long> submit(Message message, List<String> participants, String originSessionId) {
     String value = new MessageRecord(message, participants, originSessionId).encode();
-    return producer.send(KafkaProducerRecord.create(Addresses.MESSAGES_TOPIC, message.conversationId(), value))
+    return producer.send(KafkaProducerRecord.create(messagesTopic, message.conversationId(), value))
         .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
   }
 

@@ -4,14 +4,23 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code kafka} config section, parsed once, and the client configs derived from it. */
-public record KafkaSettings(String bootstrap, int messagesPartitions, int inboxPartitions, short replicationFactor,
-                            int sessionTimeoutMs) {
+/**
+ * The {@code kafka} config section, parsed once, and the client configs derived from it.
+ * {@code namespace} prefixes every topic and group name, so several chat clusters (or test runs)
+ * can share one Kafka without reading each other's records.
+ */
+public record KafkaSettings(String bootstrap, String namespace, int messagesPartitions, int inboxPartitions,
+                            short replicationFactor, int sessionTimeoutMs) {
 
   public static KafkaSettings from(JsonObject kafka) {
-    return new KafkaSettings(kafka.getString("bootstrap"), kafka.getInteger("messagesPartitions", 12),
-        kafka.getInteger("inboxPartitions", 24), kafka.getInteger("replicationFactor", 1).shortValue(),
-        kafka.getInteger("sessionTimeoutMs", 6000));
+    return new KafkaSettings(kafka.getString("bootstrap"), kafka.getString("namespace", ""),
+        kafka.getInteger("messagesPartitions", 12), kafka.getInteger("inboxPartitions", 24),
+        kafka.getInteger("replicationFactor", 1).shortValue(), kafka.getInteger("sessionTimeoutMs", 6000));
+  }
+
+  /** A topic or consumer group name from {@code chat.Addresses}, in this cluster's namespace. */
+  public String named(String name) {
+    return namespace.isEmpty() ? name : namespace + "." + name;
   }
 
   /** Idempotent producer, acks from every in-sync replica: an acked record survives a broker crash. */
@@ -35,7 +44,7 @@ public record KafkaSettings(String bootstrap, int messagesPartitions, int inboxP
   public Map<String, String> consumer(String group, String clientId) {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);
-    config.put("group.id", group);
+    config.put("group.id", named(group));
     config.put("client.id", clientId);
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");

@@ -30,6 +30,7 @@ public final class FanoutVerticle extends VerticleBase {
   private final MessageStore messages;
   private final KafkaSettings kafka;
   private final String nodeId;
+  private String inboxTopic;
   private KafkaProducer<String, String> producer;
   private KeyedBatchConsumer loop;
 
@@ -41,9 +42,10 @@ public final class FanoutVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    inboxTopic = kafka.named(Addresses.INBOX_TOPIC);
     producer = KafkaProducer.create(vertx, kafka.producer("fanout-" + nodeId));
     loop = new KeyedBatchConsumer(vertx, KafkaConsumer.create(vertx, kafka.consumer(Addresses.FANOUT_GROUP,
-        "fanout-" + nodeId)), Addresses.MESSAGES_TOPIC, this::fanOutConversation);
+        "fanout-" + nodeId)), kafka.named(Addresses.MESSAGES_TOPIC), this::fanOutConversation);
     return loop.start();
   }
 
@@ -60,7 +62,7 @@ public final class FanoutVerticle extends VerticleBase {
     return messages.append(record.message(), record.participants()).compose(stored -> {
       List<Future<?>> sends = new ArrayList<>();
       for (InboxEvent event : DirectPipeline.inboxEvents(record.message(), record.participants())) {
-        sends.add(producer.send(KafkaProducerRecord.create(Addresses.INBOX_TOPIC, event.userId(),
+        sends.add(producer.send(KafkaProducerRecord.create(inboxTopic, event.userId(),
             new InboxRecord(event, record.originSessionId()).encode())));
       }
       return Future.all(sends).mapEmpty();

@@ -40,7 +40,7 @@ public final class InboxVerticle extends VerticleBase {
         kafka.consumer(Addresses.INBOX_GROUP, "inbox-" + nodeId));
     consumer.partitionsAssignedHandler(partitions -> inbox.forgetCachedSeqs());
     consumer.partitionsRevokedHandler(partitions -> inbox.forgetCachedSeqs());
-    loop = new KeyedBatchConsumer(vertx, consumer, Addresses.INBOX_TOPIC, this::storeAndDeliver);
+    loop = new KeyedBatchConsumer(vertx, consumer, kafka.named(Addresses.INBOX_TOPIC), this::storeAndDeliver);
     return loop.start();
   }
 
