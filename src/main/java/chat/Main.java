@@ -3,21 +3,20 @@ package chat;
 import chat.auth.JwtKeys;
 import chat.codec.Codecs;
 import chat.config.ChatConfig;
-import chat.delivery.LiveDelivery;
-import chat.delivery.LocalSessionDirectory;
-import chat.delivery.SessionDirectory;
-import chat.pipeline.DirectPipeline;
-import chat.pipeline.MessagePipeline;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
-import chat.store.Stores;
-import chat.store.sqlite.SqliteStores;
 import chat.verticles.GatewayVerticle;
 import chat.verticles.PersistenceVerticle;
 import chat.verticles.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import chat.cluster.ClusterSettings;
+import java.util.function.Supplier;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts one node. Deployment order: persistence (stores open), then the router (consumes send
- * requests), then the gateway (accepts clients) — so nothing accepts a client before it can be served.
+ * Starts one node, embedded or cluster profile. Deployment order: persistence (stores and logs
+ * open), the profile's stages (cluster: inbox and fan-out consumers), the router (consumes send
+ * requests), then the gateways (accept clients), so nothing accepts a client before it can be served.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -60,53 +60,81 @@ public final class Main {
       }
     }
     JsonObject config = ChatConfig.load(confFile, System.getenv());
-    Vertx vertx = Vertx.vertx();
-    start(vertx, config).onComplete(ar -> {
+    Future<Node> started = switch (config.getString("profile", "embedded")) {
+      case "embedded" -> start(Vertx.vertx(), config);
+      case "cluster" -> startCluster(config);
+      default -> Future.failedFuture(new IllegalArgumentException(
+          "unknown profile '" + config.getString("profile") + "' (embedded or cluster)"));
+    };
+    started.onComplete(ar -> {
       if (ar.succeeded()) {
+        Vertx vertx = ar.result().vertx();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
         System.out.println("chat node " + config.getInteger("nodeId") + " (" + config.getString("profile")
             + ") listening on port " + ar.result().port());
       } else {
         LOG.error("the node failed to start", ar.cause());
-        vertx.close().onComplete(v -> System.exit(1));
+        System.exit(1);
       }
     });
   }
 
-  /** Deploys a node's verticles on {@code vertx} with the given (merged) config. */
+  /** Starts an embedded node on {@code vertx} with the given (merged) config. */
   public static Future<Node> start(Vertx vertx, JsonObject settings) {
     JsonObject config = settings.copy();
-    String profile = config.getString("profile", "embedded");
-    if (!profile.equals("embedded")) {
-      return Future.failedFuture(new IllegalArgumentException("unknown profile '" + profile + "' (supported: embedded)"));
+    return deploy(vertx, config, Engine.embedded(vertx, config));
+  }
+
+  /** Joins (or forms) the Hazelcast cluster, then starts a cluster node on the clustered Vertx. */
+  public static Future<Node> startCluster(JsonObject settings) {
+    JsonObject config = settings.copy();
+    String secret = config.getJsonObject("auth").getString("jwtSecret");
+    if (secret == null || secret.isBlank()) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "the cluster profile needs the same CHAT_JWT_SECRET on every node"));
     }
+    ClusterSettings cluster = Engine.clusterSettings(config);
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(cluster.hazelcast());
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0)))
+        .withClusterManager(clusterManager)
+        .buildClustered()
+        .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager))
+            .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
+  }
+
+  /** Deployment order: persistence, the engine's stages, the router, then the gateways. */
+  private static Future<Node> deploy(Vertx vertx, JsonObject config, Engine engine) {
     Path dataDir = Path.of(config.getString("dataDir", "./data"));
-    int nodeId = config.getInteger("nodeId", 0);
     Clock clock = Clock.systemUTC();
-    Snowflake ids = new Snowflake(nodeId, clock);
+    Snowflake ids = new Snowflake(config.getInteger("nodeId", 0), clock);
     RateLimits limits = new RateLimits(config.getJsonObject("limits", new JsonObject()), clock);
-    JsonObject store = config.getJsonObject("store", new JsonObject());
-    Stores stores = new SqliteStores(vertx, dataDir, store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
-    SessionDirectory directory = new LocalSessionDirectory();
-    MessagePipeline pipeline = new DirectPipeline(stores, new LiveDelivery(vertx.eventBus(), directory));
     Codecs.registerAll(vertx);
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     List<String> deployed = new CopyOnWriteArrayList<>();
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
     int gatewayInstances = config.getJsonObject("http").getInteger("instances", 2);
-    return vertx.executeBlocking(() -> JwtKeys.loadOrCreate(dataDir, config.getJsonObject("auth").getString("jwtSecret")))
+    Future<String> chain = vertx.executeBlocking(() ->
+            JwtKeys.loadOrCreate(dataDir, config.getJsonObject("auth").getString("jwtSecret")))
         .compose(secret -> {
           config.getJsonObject("auth").put("jwtSecret", secret);
-          return vertx.deployVerticle(new PersistenceVerticle(stores), options);
-        })
+          return vertx.deployVerticle(new PersistenceVerticle(engine.resources()), options);
+        });
+    for (Supplier<Deployable> stage : engine.stages()) {
+      chain = chain.compose(id -> {
+        deployed.add(id);
+        return vertx.deployVerticle(stage.get(), options);
+      });
+    }
+    return chain
         .compose(id -> {
           deployed.add(id);
-          return vertx.deployVerticle(new RouterVerticle(stores, pipeline, ids, limits), options);
+          return vertx.deployVerticle(new RouterVerticle(engine.stores(), engine.pipeline(), ids, limits), options);
         })
         .compose(id -> {
           deployed.add(id);
           return vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = new GatewayVerticle(stores, directory, limits, ids, clock);
+            GatewayVerticle gateway = new GatewayVerticle(engine.stores(), engine.directory(), limits, ids, clock);
             gateways.add(gateway);
             return gateway;
           }, new DeploymentOptions(options).setInstances(gatewayInstances));

@@ -1,0 +1,61 @@
+package chat;
+
+import chat.cluster.ClusterSettings;
+import chat.cluster.HazelcastSessionDirectory;
+import chat.cluster.KafkaMessageLog;
+import chat.cluster.KafkaSettings;
+import chat.delivery.LiveDelivery;
+import chat.delivery.LocalSessionDirectory;
+import chat.delivery.SessionDirectory;
+import chat.pipeline.DirectPipeline;
+import chat.pipeline.MessagePipeline;
+import chat.store.Stores;
+import chat.store.cassandra.CassandraSettings;
+import chat.store.cassandra.CassandraStores;
+import chat.store.sqlite.SqliteStores;
+import chat.verticles.FanoutVerticle;
+import chat.verticles.InboxVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a profile plugs in behind the ports: the stores, the message pipeline, the session
+ * directory, the resources to open first, and the stages it adds between persistence and routing.
+ */
+record Engine(Stores stores, MessagePipeline pipeline, SessionDirectory directory, List<Resource> resources,
+              List<Supplier<Deployable>> stages) {
+
+  /** One node, nothing else: SQLite, a direct pipeline, an in-memory directory. */
+  static Engine embedded(Vertx vertx, JsonObject config) {
+    JsonObject store = config.getJsonObject("store", new JsonObject());
+    Stores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
+        store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
+    SessionDirectory directory = new LocalSessionDirectory();
+    MessagePipeline pipeline = new DirectPipeline(stores, new LiveDelivery(vertx.eventBus(), directory));
+    return new Engine(stores, pipeline, directory, List.of(stores), List.of());
+  }
+
+  /** A node of a cluster: Cassandra stores, the Kafka log with its fan-out and inbox stages, Hazelcast directory. */
+  static Engine cluster(Vertx vertx, JsonObject config, HazelcastClusterManager clusterManager) {
+    Stores stores = new CassandraStores(vertx, CassandraSettings.from(config.getJsonObject("cassandra")));
+    KafkaSettings kafka = KafkaSettings.from(config.getJsonObject("kafka"));
+    String nodeId = clusterManager.getNodeId();
+    HazelcastSessionDirectory directory = new HazelcastSessionDirectory(vertx, clusterManager.getHazelcastInstance(),
+        nodeId);
+    KafkaMessageLog log = new KafkaMessageLog(vertx, kafka, "node-" + config.getInteger("nodeId") + "-" + nodeId);
+    LiveDelivery live = new LiveDelivery(vertx.eventBus(), directory);
+    List<Supplier<Deployable>> stages = List.of(
+        () -> new InboxVerticle(stores.inbox(), live, kafka, nodeId),
+        () -> new FanoutVerticle(stores.messages(), kafka, nodeId));
+    return new Engine(stores, log, directory, List.of(stores, log, directory), stages);
+  }
+
+  static ClusterSettings clusterSettings(JsonObject config) {
+    return ClusterSettings.from(config.getJsonObject("cluster", new JsonObject()));
+  }
+}
