@@ -39,9 +39,18 @@ public record CassandraSettings(List<String> contactPoints, String localDc, Stri
 
   public static CassandraSettings from(JsonObject section) {
     JsonObject cassandra = section == null ? new JsonObject() : section;
-    JsonArray points = cassandra.getJsonArray("contactPoints", new JsonArray().add("127.0.0.1:9042"));
+    // A comma-separated string (as CHAT_CASSANDRA_CONTACT_POINTS gives it) or a JSON array.
+    Object raw = cassandra.getValue("contactPoints", "127.0.0.1:9042");
     List<String> contactPoints = new ArrayList<>();
-    points.forEach(point -> contactPoints.add(String.valueOf(point)));
+    if (raw instanceof JsonArray points) {
+      points.forEach(point -> contactPoints.add(String.valueOf(point)));
+    } else {
+      for (String point : String.valueOf(raw).split(",")) {
+        if (!point.isBlank()) {
+          contactPoints.add(point.trim());
+        }
+      }
+    }
     return new CassandraSettings(contactPoints, cassandra.getString("localDc", "datacenter1"),
         cassandra.getString("keyspace", "chat"), cassandra.getInteger("replicationFactor", 1));
   }
