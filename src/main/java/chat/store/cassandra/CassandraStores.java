@@ -70,6 +70,9 @@ public final class CassandraStores implements Stores {
         // Schema changes: refresh metadata at once and poll agreement often (a DDL takes ~0.5 s, not ~1.2 s).
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ZERO)
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_INTERVAL, Duration.ofMillis(20))
+        // close() waits for in-flight requests anyway; the driver's 2 s Netty quiet period only delays a restart.
+        .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
         .build());
     return options;
   }
