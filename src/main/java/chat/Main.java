@@ -99,8 +99,7 @@ public final class Main {
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0)))
         .withClusterManager(clusterManager)
         .buildClustered()
-        .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager))
-            .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
+        .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager)));
   }
 
   /** Deployment order: persistence, the engine's stages, the router, then the gateways. */

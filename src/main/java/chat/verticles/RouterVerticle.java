@@ -55,8 +55,10 @@ public final class RouterVerticle extends VerticleBase {
     }
   };
   private Settings settings;
-  /** Completes when the previous command's writes have been queued; the next command waits for it. */
+  /** Completes when the previous command's claim has been issued; the next command's checks wait for it. */
   private Future<Void> admitted = Future.succeededFuture();
+  /** Completes when the previous command has entered the pipeline (or failed before); the next one waits for it. */
+  private Future<Void> submitted = Future.succeededFuture();
 
   public RouterVerticle(Stores stores, MessagePipeline pipeline, Snowflake ids, RateLimits limits) {
     this.stores = stores;
@@ -143,12 +145,27 @@ public final class RouterVerticle extends VerticleBase {
   private Future<SendAck> store(SendCommand command, ConversationId conversation) {
     // The key is scoped to the conversation: an id reused for another conversation is another message.
     String key = conversation.value() + " " + command.clientId();
-    return stores.idempotency().claim(command.senderId(), key, ids.next()).compose(msgId -> {
-      long ts = Snowflake.timestampOf(msgId);
-      Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
-          command.clientId(), command.kind(), command.body(), ts);
-      return pipeline.submit(message, conversation.directParticipants(), command.sessionId())
-          .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
+    Future<Long> claim = stores.idempotency().claim(command.senderId(), key, ids.next());
+    // Claims may complete out of order (Cassandra answers concurrently); messages still enter the
+    // pipeline in admission order, so each conversation keeps one order.
+    Promise<Void> issued = Promise.promise();
+    Future<Void> previous = submitted;
+    submitted = issued.future();
+    return Future.join(previous, claim).transform(both -> {
+      try {
+        if (claim.failed()) {
+          return Future.failedFuture(claim.cause());
+        }
+        long msgId = claim.result();
+        long ts = Snowflake.timestampOf(msgId);
+        Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
+            command.clientId(), command.kind(), command.body(), ts);
+        return pipeline.submit(message, conversation.directParticipants(), command.sessionId())
+            .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
+      } finally {
+        issued.complete();
+      }
     });
   }
+
 }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,26 +23,49 @@ public final class ChildNode implements AutoCloseable {
   private final Process process;
   public final int port;
 
-  private ChildNode(Process process, int port) {
+  private final List<String> output;
+
+  private ChildNode(Process process, int port, List<String> output) {
     this.process = process;
     this.port = port;
+    this.output = output;
+  }
+
+  /** Every line the node has printed so far. */
+  public List<String> output() {
+    synchronized (output) {
+      return List.copyOf(output);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public static ChildNode start(Path dataDir) throws Exception {
-    JsonObject config = TestNode.config(dataDir);
-    Path conf = Files.createTempFile(dataDir.getParent(), "node", ".json");
+    return start(TestNode.config(dataDir), dataDir.getParent());
+  }
+
+  /** Starts a node with the given full config, written to a file in {@code workDir}. */
+  public static ChildNode start(JsonObject config, Path workDir) throws Exception {
+    Files.createDirectories(workDir);
+    Path conf = Files.createTempFile(workDir, "node", ".json");
     Files.writeString(conf, config.encode(), StandardCharsets.UTF_8);
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "chat.Main", "-conf", conf.toString()))
+    Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dvertx.cacheDirBase=target/vertx-cache",
+        "-cp", System.getProperty("java.class.path"), "chat.Main", "-conf", conf.toString()))
         .redirectErrorStream(true)
         .start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
+    List<String> output = new ArrayList<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {
           System.out.println("[child " + process.pid() + "] " + line);
+          synchronized (output) {
+            output.add(line);
+          }
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
             port.complete(Integer.parseInt(m.group(1)));
@@ -54,7 +78,12 @@ public final class ChildNode implements AutoCloseable {
     }, "child-node-output");
     reader.setDaemon(true);
     reader.start();
-    return new ChildNode(process, port.get(60, TimeUnit.SECONDS));
+    try {
+      return new ChildNode(process, port.get(120, TimeUnit.SECONDS), output);
+    } catch (Exception e) {
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** SIGKILL: no shutdown hook, no flush, no close. */

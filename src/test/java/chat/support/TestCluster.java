@@ -1,0 +1,108 @@
+package chat.support;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Three chat nodes of the cluster profile, each in its own JVM on loopback, sharing the Kafka and
+ * Cassandra that {@code .ci/run} (or scripts/kafka.sh and scripts/cassandra.sh) started. Each
+ * cluster gets its own Hazelcast cluster name, Kafka namespace and Cassandra keyspace, so clusters
+ * of different test classes never see each other's data.
+ */
+public final class TestCluster implements AutoCloseable {
+  public static final String KAFKA = System.getenv().getOrDefault("CHAT_TEST_KAFKA", "127.0.0.1:19092");
+  public static final String CASSANDRA = System.getenv().getOrDefault("CHAT_TEST_CASSANDRA", "127.0.0.1:19042");
+
+  private final Path dir;
+  private final String runId;
+  private final int[] hazelcastPorts;
+  private final ChildNode[] nodes;
+
+  private TestCluster(Path dir, int size) throws IOException {
+    this.dir = dir;
+    this.runId = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+    this.hazelcastPorts = new int[size];
+    for (int i = 0; i < size; i++) {
+      hazelcastPorts[i] = freePort();
+    }
+    this.nodes = new ChildNode[size];
+  }
+
+  /** Starts {@code size} nodes one after another (the first creates keyspace, tables and topics). */
+  public static TestCluster start(Path dir, int size) throws Exception {
+    TestCluster cluster = new TestCluster(dir, size);
+    try {
+      for (int i = 0; i < size; i++) {
+        cluster.nodes[i] = ChildNode.start(cluster.config(i), dir.resolve("node" + i));
+      }
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** Starts node {@code index} again (after a kill), with the same settings. */
+  public ChildNode restart(int index) throws Exception {
+    nodes[index] = ChildNode.start(config(index), dir.resolve("node" + index));
+    return nodes[index];
+  }
+
+  public JsonObject config(int index) {
+    JsonObject config = TestNode.config(dir.resolve("node" + index).resolve("data"));
+    config.put("profile", "cluster").put("nodeId", index + 1);
+    config.getJsonObject("auth").put("jwtSecret", "test-cluster-secret-" + runId + "-0123456789abcdef");
+    String members = java.util.Arrays.stream(hazelcastPorts).mapToObj(p -> "127.0.0.1:" + p)
+        .collect(Collectors.joining(","));
+    config.getJsonObject("cluster").put("host", "127.0.0.1").put("port", hazelcastPorts[index]).put("members", members)
+        .put("name", runId);
+    config.getJsonObject("kafka").put("bootstrap", KAFKA).put("namespace", runId)
+        .put("messagesPartitions", 6).put("inboxPartitions", 6);
+    config.getJsonObject("cassandra").put("contactPoints", CASSANDRA).put("keyspace", runId);
+    return config;
+  }
+
+  public ChildNode node(int index) {
+    return nodes[index];
+  }
+
+  public int port(int index) {
+    return nodes[index].port;
+  }
+
+  public List<Integer> alivePorts() {
+    List<Integer> ports = new ArrayList<>();
+    for (ChildNode node : nodes) {
+      if (node != null && node.isAlive()) {
+        ports.add(node.port);
+      }
+    }
+    return ports;
+  }
+
+  public int size() {
+    return nodes.length;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (ChildNode node : nodes) {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+}
