@@ -17,7 +17,7 @@ import java.util.List;
  * Cluster profile, inbox stage: consumes {@value Addresses#INBOX_TOPIC} (consumer group
  * {@value Addresses#INBOX_GROUP}). The consumer that owns a user's partition is the single writer
  * of that user's inbox: it assigns the dense seq, stores the event, then pushes it live. A replayed
- * event is recognised by its event id and keeps its seq. After a rebalance the cached seqs are
+ * event is recognised by its event id, keeps its seq and is pushed again. After a rebalance the cached seqs are
  * dropped, so a new owner continues each user's seq from the store.
  */
 public final class InboxVerticle extends VerticleBase {
@@ -50,10 +50,10 @@ public final class InboxVerticle extends VerticleBase {
     List<InboxEvent> events = new ArrayList<>(records.size());
     records.forEach(r -> events.add(r.event()));
     return inbox.append(events).map(stored -> {
+      // Replays are pushed too: an event stored by an attempt that failed half-way was never pushed,
+      // and a device that already has it ignores the repeated seq.
       for (int i = 0; i < stored.size(); i++) {
-        if (stored.get(i).fresh()) {
-          live.deliver(stored.get(i), records.get(i).originSessionId());
-        }
+        live.deliver(stored.get(i), records.get(i).originSessionId());
       }
       return null;
     });

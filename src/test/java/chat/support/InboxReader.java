@@ -97,6 +97,12 @@ public final class InboxReader {
         }
       }
       case "message" -> apply(frame);
+      case "error" -> {
+        if (syncing) { // the sync failed (a store was down): try again shortly
+          syncing = false;
+          delay(500).onComplete(v -> sync());
+        }
+      }
       default -> { }
     }
   }
@@ -113,6 +119,9 @@ public final class InboxReader {
   }
 
   private void sync() {
+    if (closed || socket == null) {
+      return;
+    }
     syncing = true;
     socket.writeTextMessage(new JsonObject().put("type", "sync").put("since", lastSeq).put("limit", 500).encode());
   }
