@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -630,9 +629,6 @@ class SocketProtocolTest {
   }
 
   @Test
-  @Disabled("bug: ClientEdge.upgrade (ClientEdge.java:74-80) maps only CorruptedWebSocketFrameException (one"
-      + " frame over the limit) to its close status; a message whose fragments add up past maxWebSocketMessageSize is reported by vertx-core"
-      + " as an IllegalStateException and closed with ws.close(), i.e. 1000")
   @DisplayName("A message over the transport limit sent as small fragments closes the socket with 1009")
   void fragmentedOverTransportLimit(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     world(vertx, dir).compose(w -> w.client().connect(w.alice()).compose(alice -> {

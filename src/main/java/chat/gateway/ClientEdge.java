@@ -21,6 +21,7 @@ import java.util.UUID;
  * transports, long-polling included), and turns each connection into a {@link Session}.
  */
 public final class ClientEdge {
+  private static final int CLOSE_MESSAGE_TOO_BIG = 1009;
   private final Vertx vertx;
   private final Stores stores;
   private final AuthService auth;
@@ -73,8 +74,11 @@ public final class ClientEdge {
       ws.closeHandler(v -> session.onClosed());
       ws.exceptionHandler(e -> {
         if (e instanceof CorruptedWebSocketFrameException corrupted) {
-          // e.g. a message over the transport limit: answer with the status the codec chose (1009)
+          // one frame over the transport limit: answer with the status the codec chose (1009)
           ws.close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+          // fragments that add up past the transport limit (Vert.x's frame aggregator reports it so)
+          ws.close((short) CLOSE_MESSAGE_TOO_BIG, "message too big");
         } else {
           ws.close();
         }
