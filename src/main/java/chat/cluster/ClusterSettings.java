@@ -24,7 +24,9 @@ public record ClusterSettings(String host, int port, List<String> members, Strin
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(name);
     config.getNetworkConfig().setPort(port).setPortAutoIncrement(false).setPublicAddress(host + ":" + port);
-    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
+    if (host.matches("[0-9.]+")) { // Hazelcast's interface filter takes IP patterns, not host names
+      config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
+    }
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -3,9 +3,8 @@ package chat.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import chat.support.ManualClock;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,31 +15,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class SnowflakeTest {
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends Clock {
-    final AtomicLong now = new AtomicLong(Instant.parse("2026-11-27T12:00:00Z").toEpochMilli());
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public long millis() {
-      return now.get();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-  }
-
   @Test
   @DisplayName("Ids carry their millisecond and node id and rise strictly within a millisecond")
   void layout() {
@@ -73,7 +47,7 @@ class SnowflakeTest {
     ManualClock clock = new ManualClock();
     Snowflake ids = new Snowflake(1, clock);
     long before = ids.next();
-    clock.now.addAndGet(-5_000);
+    clock.advance(-5_000);
     assertThat(ids.next()).isGreaterThan(before);
   }
 
