@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the recipient exactly once, in each conversation's send order, with dense seqs.
  */
 @ExtendWith(VertxExtension.class)
+@Order(Integer.MAX_VALUE) // last: it kills and restarts the shared Kafka and Cassandra
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, timeUnit = TimeUnit.SECONDS)
 class ClusterFaultTest {

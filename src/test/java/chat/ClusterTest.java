@@ -113,7 +113,16 @@ class ClusterTest {
             }
             acks.add(socket.next(perSender));
           }
-          return Future.all(acks).compose(v -> new InboxReader(vertx, cluster::alivePorts, bob).start())
+          return Future.all(acks).compose(v -> {
+            for (Future<List<JsonObject>> answers : acks) {
+              for (JsonObject answer : answers.result()) {
+                if (!"ack".equals(answer.getString("type"))) {
+                  return Future.failedFuture("a send was not acked: " + answer.encode());
+                }
+              }
+            }
+            return new InboxReader(vertx, cluster::alivePorts, bob).start();
+          })
               .compose(reader -> reader.awaitEvents(3 * perSender).onComplete(x -> reader.close()))
               .map(events -> {
                 ctx.verify(() -> {

@@ -41,13 +41,19 @@ public final class InboxReader {
     return connect(0).map(this);
   }
 
-  /** Completes with the applied events, in seq order, once there are at least {@code count}. */
+  /**
+   * Completes with the applied events, in seq order, once there are at least {@code count}; fails
+   * after 60 s saying how far it got, so a stuck inbox shows up as a clear failure.
+   */
   public Future<List<JsonObject>> awaitEvents(int count) {
     Promise<List<JsonObject>> promise = Promise.promise();
     vertx.runOnContext(v -> {
       wanted = count;
       waiting = promise;
       check();
+      vertx.setTimer(60_000, t -> promise.tryFail("inbox of " + user.username() + " stuck: applied "
+          + applied.size() + " of " + count + ", last seq " + lastSeq + ", syncing " + syncing
+          + ", connected " + (socket != null)));
     });
     return promise.future();
   }

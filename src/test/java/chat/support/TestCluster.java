@@ -1,5 +1,7 @@
 package chat.support;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -42,11 +45,33 @@ public final class TestCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         cluster.nodes[i] = ChildNode.start(cluster.config(i), dir.resolve("node" + i));
       }
+      cluster.awaitPipeline();
     } catch (Exception e) {
       cluster.close();
       throw e;
     }
     return cluster;
+  }
+
+  /**
+   * Listening is not yet serving: the Kafka consumer groups of the fan-out and inbox stages may
+   * still be forming. One message carried end to end (first node to last) shows the whole path works.
+   */
+  private void awaitPipeline() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ChatClient first = new ChatClient(vertx, port(0));
+      first.newUser("canary").compose(from -> first.newUser("canary").compose(to ->
+              first.connect(from).compose(socket -> socket.sendText("canary", to.userId(), "canary"))
+                  .compose(ack -> new InboxReader(vertx, () -> List.of(port(nodes.length - 1)), to).start())
+                  .compose(reader -> reader.awaitEvents(1).eventually(() -> {
+                    reader.close();
+                    return Future.succeededFuture();
+                  }))))
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Starts node {@code index} again (after a kill), with the same settings. */
