@@ -23,6 +23,8 @@ public final class InboxReader {
   private final ChatClient.User user;
   private final List<JsonObject> applied = new ArrayList<>();
   private long lastSeq;
+  /** The highest seq seen live; above lastSeq it means a gap that the running sync may not cover. */
+  private long highestSeen;
   private boolean syncing;
   private WebSocket socket;
   private Promise<List<JsonObject>> waiting;
@@ -98,7 +100,8 @@ public final class InboxReader {
       case "ready" -> sync();
       case "synced" -> {
         syncing = false;
-        if (frame.getBoolean("more")) {
+        // more to page, or a push arrived during the sync for an event stored after it had read
+        if (frame.getBoolean("more") || highestSeen > lastSeq) {
           sync();
         }
       }
@@ -115,6 +118,7 @@ public final class InboxReader {
 
   private void apply(JsonObject event) {
     long seq = event.getLong("seq");
+    highestSeen = Math.max(highestSeen, seq);
     if (seq == lastSeq + 1) {
       applied.add(event);
       lastSeq = seq;
