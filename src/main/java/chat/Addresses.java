@@ -26,6 +26,9 @@ public final class Addresses {
   /** Hazelcast multimap: user id → ids of the nodes holding that user's live sessions. */
   public static final String SESSIONS_BY_USER = "chat.sessions.by-user.v1";
 
+  /** Hazelcast map: CHAT_NODE_ID → the member holding it, so no two live nodes share one. */
+  public static final String NODE_IDS = "chat.node-ids.v1";
+
   /** Hazelcast multimap: node id → the users it holds sessions of (to clean up after a node dies). */
   public static final String SESSIONS_BY_NODE = "chat.sessions.by-node.v1";
 

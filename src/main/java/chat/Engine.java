@@ -4,6 +4,7 @@ import chat.cluster.ClusterSettings;
 import chat.cluster.HazelcastSessionDirectory;
 import chat.cluster.KafkaMessageLog;
 import chat.cluster.KafkaSettings;
+import chat.cluster.NodeIdClaim;
 import chat.delivery.LiveDelivery;
 import chat.delivery.LocalSessionDirectory;
 import chat.delivery.SessionDirectory;
@@ -52,7 +53,8 @@ record Engine(Stores stores, MessagePipeline pipeline, SessionDirectory director
     List<Supplier<Deployable>> stages = List.of(
         () -> new InboxVerticle(stores.inbox(), live, kafka, nodeId),
         () -> new FanoutVerticle(stores.messages(), kafka, nodeId));
-    return new Engine(stores, log, directory, List.of(stores, log, directory), stages);
+    NodeIdClaim nodeIdClaim = new NodeIdClaim(vertx, clusterManager.getHazelcastInstance(), config.getInteger("nodeId"));
+    return new Engine(stores, log, directory, List.of(nodeIdClaim, stores, log, directory), stages);
   }
 
   static ClusterSettings clusterSettings(JsonObject config) {

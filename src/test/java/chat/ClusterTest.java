@@ -1,9 +1,11 @@
 package chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chat.support.ChatClient;
 import chat.support.ChatClient.User;
+import chat.support.ChildNode;
 import chat.support.InboxReader;
 import chat.support.TestCluster;
 import chat.support.TestSocket;
@@ -191,6 +193,23 @@ class ClusterTest {
           });
         }))))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("A node that asks for a node id already held by a live member refuses to start")
+  void duplicateNodeIdIsRefused() throws Exception {
+    Path workDir = dir.resolve("duplicate");
+    JsonObject config = cluster.config(0); // node 0's id, with a data dir, HTTP port and Hazelcast port of its own
+    config.put("dataDir", workDir.resolve("data").toString());
+    config.getJsonObject("cluster").put("port", freePort());
+    assertThatThrownBy(() -> ChildNode.start(config, workDir)).hasMessageContaining("exited before listening")
+        .hasMessageContaining("CHAT_NODE_ID 1 is used by cluster member");
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test

@@ -74,7 +74,11 @@ public final class ChildNode implements AutoCloseable {
       } catch (IOException ignored) {
         // the process is gone
       }
-      port.completeExceptionally(new IllegalStateException("child node exited before listening"));
+      String tail;
+      synchronized (output) {
+        tail = String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()));
+      }
+      port.completeExceptionally(new IllegalStateException("child node exited before listening:\n" + tail));
     }, "child-node-output");
     reader.setDaemon(true);
     reader.start();
