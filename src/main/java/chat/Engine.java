@@ -1,6 +1,5 @@
 package chat;
 
-import chat.cluster.ClusterSettings;
 import chat.cluster.HazelcastSessionDirectory;
 import chat.cluster.KafkaMessageLog;
 import chat.cluster.KafkaSettings;
@@ -55,9 +54,5 @@ record Engine(Stores stores, MessagePipeline pipeline, SessionDirectory director
         () -> new FanoutVerticle(stores.messages(), kafka, nodeId));
     NodeIdClaim nodeIdClaim = new NodeIdClaim(vertx, clusterManager.getHazelcastInstance(), config.getInteger("nodeId"));
     return new Engine(stores, log, directory, List.of(nodeIdClaim, stores, log, directory), stages);
-  }
-
-  static ClusterSettings clusterSettings(JsonObject config) {
-    return ClusterSettings.from(config.getJsonObject("cluster", new JsonObject()));
   }
 }

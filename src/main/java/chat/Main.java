@@ -68,8 +68,10 @@ public final class Main {
     };
     started.onComplete(ar -> {
       if (ar.succeeded()) {
-        Vertx vertx = ar.result().vertx();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
+        Node node = ar.result();
+        // SIGTERM: undeploy in reverse order first (gateways stop taking sends before the stores
+        // close and flush), then close Vert.x and, in a cluster, leave Hazelcast.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> node.close().eventually(() -> node.vertx().close()).await()));
         System.out.println("chat node " + config.getInteger("nodeId") + " (" + config.getString("profile")
             + ") listening on port " + ar.result().port());
       } else {
@@ -93,7 +95,7 @@ public final class Main {
       return Future.failedFuture(new IllegalArgumentException(
           "the cluster profile needs the same CHAT_JWT_SECRET on every node"));
     }
-    ClusterSettings cluster = Engine.clusterSettings(config);
+    ClusterSettings cluster = ClusterSettings.from(config.getJsonObject("cluster", new JsonObject()));
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(cluster.hazelcast());
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost(cluster.host()).setPort(0)))

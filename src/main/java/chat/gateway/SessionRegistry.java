@@ -26,8 +26,4 @@ final class SessionRegistry {
   List<Session> of(String userId) {
     return byUser.getOrDefault(userId, List.of());
   }
-
-  int size() {
-    return byUser.values().stream().mapToInt(List::size).sum();
-  }
 }

@@ -161,9 +161,6 @@ public final class SockJsClient {
   }
 
   /** Chat frames queued but not yet asked for. */
-  public synchronized int pending() {
-    return received.size();
-  }
 
   /** Completes with the SockJS close frame's payload {@code [code, "reason"]} once it arrives. */
   public Future<JsonArray> closed() {

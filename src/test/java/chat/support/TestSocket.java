@@ -85,10 +85,6 @@ public final class TestSocket {
     return next();
   }
 
-  /** Frames queued but not yet asked for. */
-  public int pending() {
-    return received.size();
-  }
 
   /** Completes with the close status code when the server (or the test) closes the socket. */
   public Future<Short> closed() {
