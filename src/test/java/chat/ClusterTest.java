@@ -201,15 +201,9 @@ class ClusterTest {
     Path workDir = dir.resolve("duplicate");
     JsonObject config = cluster.config(0); // node 0's id, with a data dir, HTTP port and Hazelcast port of its own
     config.put("dataDir", workDir.resolve("data").toString());
-    config.getJsonObject("cluster").put("port", freePort());
+    config.getJsonObject("cluster").put("port", TestCluster.freePort());
     assertThatThrownBy(() -> ChildNode.start(config, workDir)).hasMessageContaining("exited before listening")
         .hasMessageContaining("CHAT_NODE_ID 1 is used by cluster member");
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   @Test

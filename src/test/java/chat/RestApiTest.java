@@ -616,7 +616,7 @@ class RestApiTest {
     // The node keeps its generated key in <dataDir>/jwt.key; a token made with the same claims and
     // the node's own key is accepted (the control), the same token under another key is not.
     node(vertx, dir).compose(client -> client.newUser("phone").compose(user -> {
-      String key = readJwtKey(dir);
+      String key = TestNode.jwtSecret(dir);
       JsonObject claims = decodePart(user.accessToken().split("\\.")[1]);
       String control = jwt(claims, key);
       String foreign = jwt(claims, key.substring(1) + "x");
@@ -635,7 +635,7 @@ class RestApiTest {
   @DisplayName("Authenticated endpoints answer 401 unauthorized for a correctly signed token whose exp has passed or whose issuer differs")
   void expiredOrForeignIssuer(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     node(vertx, dir).compose(client -> client.newUser("phone").compose(user -> {
-      String key = readJwtKey(dir);
+      String key = TestNode.jwtSecret(dir);
       JsonObject claims = decodePart(user.accessToken().split("\\.")[1]);
       long now = System.currentTimeMillis() / 1000;
       String expired = jwt(claims.copy().put("iat", now - 120).put("exp", now - 60), key);
@@ -698,7 +698,7 @@ class RestApiTest {
   void afterTwoMessages(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     node(vertx, dir).compose(client -> client.newUser("phone").compose(alice -> client.newUser("phone")
         .compose(bob -> client.connect(alice)
-            .compose(socket -> sendMany(socket, bob.userId(), List.of("first", "second ✓")))
+            .compose(socket -> sendMany(client, alice, socket, bob.userId(), List.of("first", "second ✓")))
             .compose(acks -> client.get(CONVERSATIONS, bob.accessToken())
                 .compose(bobs -> client.get(CONVERSATIONS, alice.accessToken()).map(alices -> {
                   ctx.verify(() -> {
@@ -737,10 +737,10 @@ class RestApiTest {
   void conversationOrder(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     node(vertx, dir).compose(client -> client.newUser("phone").compose(alice -> client.newUser("phone")
         .compose(bob -> client.newUser("phone").compose(carol -> client.connect(alice).compose(socket ->
-            sendMany(socket, bob.userId(), List.of("to bob 1"))
-                .compose(x -> sendMany(socket, carol.userId(), List.of("to carol 1", "to carol 2")))
-                .compose(x -> sendMany(socket, bob.userId(), List.of("to bob 2")))
-                .compose(x -> sendMany(socket, carol.userId(), List.of("to carol 3"))))
+            sendMany(client, alice, socket, bob.userId(), List.of("to bob 1"))
+                .compose(x -> sendMany(client, alice, socket, carol.userId(), List.of("to carol 1", "to carol 2")))
+                .compose(x -> sendMany(client, alice, socket, bob.userId(), List.of("to bob 2")))
+                .compose(x -> sendMany(client, alice, socket, carol.userId(), List.of("to carol 3"))))
             .compose(x -> client.get(CONVERSATIONS, alice.accessToken())
                 .compose(alices -> client.get(CONVERSATIONS, carol.accessToken()).map(carols -> {
                   ctx.verify(() -> {
@@ -1001,28 +1001,32 @@ class RestApiTest {
   }
 
   /** Alice and Bob, and alice's open socket. */
-  record Pair(User alice, User bob, TestSocket aliceSocket, String conversationId) {
+  record Pair(ChatClient client, User alice, User bob, TestSocket aliceSocket, String conversationId) {
     /** Alice sends bob "m0".."m{n-1}", one at a time, each after the previous ack. */
     Future<List<JsonObject>> sendNumbered(int n) {
       List<String> bodies = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         bodies.add("m" + i);
       }
-      return sendMany(aliceSocket, bob.userId(), bodies);
+      return sendMany(client, alice, aliceSocket, bob.userId(), bodies);
     }
   }
 
   private static Future<ChatClient> node(Vertx vertx, Path dir) {
-    return TestNode.start(vertx, dir).map(node -> new ChatClient(vertx, node.port()));
+    return TestNode.client(vertx, dir);
   }
 
   private static Future<Pair> pair(ChatClient client) {
     return client.newUser("phone").compose(alice -> client.newUser("phone").compose(bob ->
-        client.connect(alice).map(socket -> new Pair(alice, bob, socket, directId(alice.userId(), bob.userId())))));
+        client.connect(alice).map(socket -> new Pair(client, alice, bob, socket, directId(alice.userId(), bob.userId())))));
   }
 
-  /** Sends each body in turn and collects the acks; fails on anything but an ack. */
-  private static Future<List<JsonObject>> sendMany(TestSocket socket, String to, List<String> bodies) {
+  /**
+   * Sends each body in turn and collects the acks; fails on anything but an ack. Completes once the
+   * last one is in history (and so are the conversation lists), which in the cluster is after its ack.
+   */
+  private static Future<List<JsonObject>> sendMany(ChatClient client, User from, TestSocket socket, String to,
+                                                   List<String> bodies) {
     List<JsonObject> acks = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (String body : bodies) {
@@ -1034,7 +1038,10 @@ class RestApiTest {
         return Future.succeededFuture();
       }));
     }
-    return chain.map(v -> acks);
+    return chain.compose(v -> {
+      JsonObject last = acks.get(acks.size() - 1);
+      return client.awaitStored(from, last.getString("conversation"), last.getString("msgId"));
+    }).map(v -> acks);
   }
 
   /** Reads one history page into {@code pages}; answers the msgId to continue before (or null at the end). */
@@ -1140,19 +1147,6 @@ class RestApiTest {
         .doesNotContainIgnoringCase("argon2").doesNotContainIgnoringCase("passwordHash")
         .doesNotContainIgnoringCase("password_hash");
     r.headers().forEach((name, value) -> assertThat(value).as("header %s", name).doesNotContain(password));
-  }
-
-  /** The node's HS256 secret: the configured one, else the one it generated into {@code <dataDir>/jwt.key}. */
-  private static String readJwtKey(Path dataDir) {
-    String configured = TestNode.config(dataDir).getJsonObject("auth").getString("jwtSecret");
-    if (configured != null && !configured.isBlank()) {
-      return configured;
-    }
-    try {
-      return Files.readString(dataDir.resolve("jwt.key"), StandardCharsets.UTF_8).trim();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** An HS256 JWT of {@code claims}, built by hand so the test controls every byte. */

@@ -10,15 +10,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A client of one node over real sockets: REST through WebClient, frames through {@link TestSocket}. */
+/**
+ * A client of a deployment over real sockets: REST through WebClient, frames through {@link TestSocket}.
+ * Given several nodes, it spreads REST calls and socket connections over them in turn, so that the
+ * users of a test sit on different nodes and most conversations cross nodes.
+ */
 public final class ChatClient {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   public final Vertx vertx;
+  /** The first node: for tests that speak raw HTTP or WebSocket to one node. */
   public final int port;
   public final WebClient http;
+  private final List<Integer> ports;
+  private final List<WebClient> clients;
+  private final AtomicInteger nextRequest = new AtomicInteger();
+  private final AtomicInteger nextSocket = new AtomicInteger();
   private final WebSocketClient ws;
 
   /** A registered and logged-in user on one device. */
@@ -27,9 +37,17 @@ public final class ChatClient {
   }
 
   public ChatClient(Vertx vertx, int port) {
+    this(vertx, List.of(port));
+  }
+
+  public ChatClient(Vertx vertx, List<Integer> ports) {
     this.vertx = vertx;
-    this.port = port;
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.ports = List.copyOf(ports);
+    this.port = ports.get(0);
+    this.clients = ports.stream()
+        .map(p -> WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(p)))
+        .toList();
+    this.http = clients.get(0);
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
   }
 
@@ -38,11 +56,11 @@ public final class ChatClient {
   }
 
   public Future<HttpResponse<Buffer>> post(String path, JsonObject body) {
-    return http.post(path).sendJsonObject(body);
+    return nextClient().post(path).sendJsonObject(body);
   }
 
   public Future<HttpResponse<Buffer>> get(String path, String accessToken) {
-    var request = http.get(path);
+    var request = nextClient().get(path);
     if (accessToken != null) {
       request.bearerTokenAuthentication(accessToken);
     }
@@ -75,7 +93,8 @@ public final class ChatClient {
 
   /** Opens /ws without authenticating. */
   public Future<TestSocket> connect() {
-    return connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"));
+    int node = ports.get(Math.floorMod(nextSocket.getAndIncrement(), ports.size()));
+    return connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node).setURI("/ws"));
   }
 
   public Future<TestSocket> connect(WebSocketConnectOptions options) {
@@ -85,5 +104,53 @@ public final class ChatClient {
   /** Opens /ws, sends the auth frame and waits for {@code ready}. */
   public Future<TestSocket> connect(User user) {
     return connect().compose(socket -> socket.auth(user.accessToken()));
+  }
+
+  /**
+   * Waits until {@code msgId} is the newest message of the conversation's history as {@code viewer}
+   * reads it. On the embedded profile an acked message is stored already; in the cluster the fan-out
+   * stage writes history (and conversation lists, before the history row) shortly after the ack.
+   */
+  public Future<Void> awaitStored(User viewer, String conversationId, String msgId) {
+    return awaitStored(viewer, conversationId, msgId, System.nanoTime() + 10_000_000_000L);
+  }
+
+  private Future<Void> awaitStored(User viewer, String conversationId, String msgId, long deadline) {
+    return get("/api/v1/conversations/" + conversationId + "/messages?limit=1", viewer.accessToken()).compose(r -> {
+      var newest = r.statusCode() == 200 ? r.bodyAsJsonObject().getJsonArray("messages") : null;
+      if (newest != null && !newest.isEmpty() && msgId.equals(newest.getJsonObject(0).getString("msgId"))) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() > deadline) {
+        return Future.failedFuture("message " + msgId + " not in the history of " + conversationId + " after 10 s: "
+            + r.statusCode() + " " + r.bodyAsString());
+      }
+      return vertx.timer(20).compose(t -> awaitStored(viewer, conversationId, msgId, deadline));
+    });
+  }
+
+  /**
+   * Waits until the user's inbox holds {@code seq} events, as the {@code ready} of a short-lived
+   * session tells. On the embedded profile an acked message is in both inboxes already; in the
+   * cluster the inbox stage writes them shortly after the ack.
+   */
+  public Future<Void> awaitInbox(User user, long seq) {
+    return awaitInbox(user, seq, System.nanoTime() + 10_000_000_000L);
+  }
+
+  private Future<Void> awaitInbox(User user, long seq, long deadline) {
+    return connect(user).compose(socket -> socket.close().map(socket.ready.getLong("seq"))).compose(newest -> {
+      if (newest >= seq) {
+        return Future.succeededFuture();
+      }
+      if (System.nanoTime() > deadline) {
+        return Future.failedFuture("the inbox of " + user.userId() + " holds " + newest + " events after 10 s, not " + seq);
+      }
+      return vertx.timer(20).compose(t -> awaitInbox(user, seq, deadline));
+    });
+  }
+
+  private WebClient nextClient() {
+    return clients.get(Math.floorMod(nextRequest.getAndIncrement(), clients.size()));
   }
 }

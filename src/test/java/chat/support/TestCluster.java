@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ public final class TestCluster implements AutoCloseable {
   public static final String KAFKA = System.getenv().getOrDefault("CHAT_TEST_KAFKA", "127.0.0.1:19092");
   public static final String CASSANDRA = System.getenv().getOrDefault("CHAT_TEST_CASSANDRA", "127.0.0.1:19042");
 
+  private static TestCluster shared;
+
   private final Path dir;
   private final String runId;
   private final int[] hazelcastPorts;
@@ -36,6 +39,29 @@ public final class TestCluster implements AutoCloseable {
       hazelcastPorts[i] = freePort();
     }
     this.nodes = new ChildNode[size];
+  }
+
+  /**
+   * The 3-node cluster that the end-to-end suites share in a {@code chat.test.target=cluster} run:
+   * started on first use, killed when the test JVM exits.
+   */
+  public static synchronized TestCluster shared() {
+    if (shared == null) {
+      try {
+        TestCluster cluster = start(Files.createTempDirectory(Path.of("target"), "shared-cluster"), 3);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            cluster.close();
+          } catch (InterruptedException ignored) {
+            Thread.currentThread().interrupt();
+          }
+        }, "shared-cluster-stop"));
+        shared = cluster;
+      } catch (Exception e) {
+        throw new IllegalStateException("the shared test cluster did not start", e);
+      }
+    }
+    return shared;
   }
 
   /** Starts {@code size} nodes one after another (the first creates keyspace, tables and topics). */
@@ -116,10 +142,21 @@ public final class TestCluster implements AutoCloseable {
     return nodes.length;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /**
+   * A free port below Linux's ephemeral range (32768 and up), so that no outgoing connection of
+   * this or another process can take it between now and the moment the node binds it.
+   */
+  public static int freePort() throws IOException {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = 20_000 + random.nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket(candidate)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port in 20000..31999");
   }
 
   @Override
