@@ -11,6 +11,12 @@ public final class Addresses {
   /** Request/reply, node-local: gateway asks its node's router to store and route one message ({@code SendCommand} → {@code SendAck}). */
   public static final String SEND_REQUESTS = "chat.send.requests.v1";
 
+  /**
+   * Publish, to every node: a group changed ({@code {groupId, version}}); each node's membership
+   * cache drops an older copy, so the next check reads the new member list.
+   */
+  public static final String GROUP_CHANGES = "chat.groups.changes.v1";
+
   /** Kafka topic (cluster profile): accepted messages, keyed by conversation id, so each conversation keeps one order. */
   public static final String MESSAGES_TOPIC = "chat.messages.v1";
 

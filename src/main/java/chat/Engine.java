@@ -7,6 +7,9 @@ import chat.cluster.NodeIdClaim;
 import chat.delivery.LiveDelivery;
 import chat.delivery.LocalSessionDirectory;
 import chat.delivery.SessionDirectory;
+import chat.groups.GroupService;
+import chat.groups.MembershipCache;
+import chat.groups.Recipients;
 import chat.pipeline.DirectPipeline;
 import chat.pipeline.MessagePipeline;
 import chat.store.Stores;
@@ -27,22 +30,25 @@ import java.util.function.Supplier;
  * What a profile plugs in behind the ports: the stores, the message pipeline, the session
  * directory, the resources to open first, and the stages it adds between persistence and routing.
  */
-record Engine(Stores stores, MessagePipeline pipeline, SessionDirectory directory, List<Resource> resources,
-              List<Supplier<Deployable>> stages) {
+record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, SessionDirectory directory,
+              List<Resource> resources, List<Supplier<Deployable>> stages) {
 
   /** One node, nothing else: SQLite, a direct pipeline, an in-memory directory. */
   static Engine embedded(Vertx vertx, JsonObject config) {
     JsonObject store = config.getJsonObject("store", new JsonObject());
     Stores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
         store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
+    MembershipCache groups = membershipCache(vertx, config, stores);
     SessionDirectory directory = new LocalSessionDirectory();
-    MessagePipeline pipeline = new DirectPipeline(stores, new LiveDelivery(vertx.eventBus(), directory));
-    return new Engine(stores, pipeline, directory, List.of(stores), List.of());
+    MessagePipeline pipeline = new DirectPipeline(stores, new Recipients(groups),
+        new LiveDelivery(vertx.eventBus(), directory));
+    return new Engine(stores, groups, pipeline, directory, List.of(stores, groups), List.of());
   }
 
   /** A node of a cluster: Cassandra stores, the Kafka log with its fan-out and inbox stages, Hazelcast directory. */
   static Engine cluster(Vertx vertx, JsonObject config, HazelcastClusterManager clusterManager) {
     Stores stores = new CassandraStores(vertx, CassandraSettings.from(config.getJsonObject("cassandra")));
+    MembershipCache groups = membershipCache(vertx, config, stores);
     KafkaSettings kafka = KafkaSettings.from(config.getJsonObject("kafka"));
     String nodeId = clusterManager.getNodeId();
     HazelcastSessionDirectory directory = new HazelcastSessionDirectory(vertx, clusterManager.getHazelcastInstance(),
@@ -51,8 +57,13 @@ record Engine(Stores stores, MessagePipeline pipeline, SessionDirectory director
     LiveDelivery live = new LiveDelivery(vertx.eventBus(), directory);
     List<Supplier<Deployable>> stages = List.of(
         () -> new InboxVerticle(stores.inbox(), live, kafka, nodeId),
-        () -> new FanoutVerticle(stores.messages(), kafka, nodeId));
+        () -> new FanoutVerticle(stores.messages(), new Recipients(groups), kafka, nodeId));
     NodeIdClaim nodeIdClaim = new NodeIdClaim(vertx, clusterManager.getHazelcastInstance(), config.getInteger("nodeId"));
-    return new Engine(stores, log, directory, List.of(nodeIdClaim, stores, log, directory), stages);
+    return new Engine(stores, groups, log, directory, List.of(nodeIdClaim, stores, groups, log, directory), stages);
+  }
+
+  private static MembershipCache membershipCache(Vertx vertx, JsonObject config, Stores stores) {
+    return new MembershipCache(vertx, stores.groups(),
+        GroupService.Settings.from(config.getJsonObject("groups", new JsonObject())).cacheSize());
   }
 }

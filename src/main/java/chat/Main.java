@@ -3,6 +3,7 @@ package chat;
 import chat.auth.JwtKeys;
 import chat.codec.Codecs;
 import chat.config.ChatConfig;
+import chat.groups.GroupService;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.verticles.GatewayVerticle;
@@ -111,6 +112,8 @@ public final class Main {
     Snowflake ids = new Snowflake(config.getInteger("nodeId", 0), clock);
     RateLimits limits = new RateLimits(config.getJsonObject("limits", new JsonObject()), clock);
     Codecs.registerAll(vertx);
+    GroupService groups = new GroupService(engine.stores().groups(), engine.groups(), engine.stores().accounts(),
+        engine.pipeline(), ids, GroupService.Settings.from(config.getJsonObject("groups", new JsonObject())));
     List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
     List<String> deployed = new CopyOnWriteArrayList<>();
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
@@ -130,12 +133,14 @@ public final class Main {
     return chain
         .compose(id -> {
           deployed.add(id);
-          return vertx.deployVerticle(new RouterVerticle(engine.stores(), engine.pipeline(), ids, limits), options);
+          return vertx.deployVerticle(new RouterVerticle(engine.stores(), engine.groups(), engine.pipeline(), ids, limits),
+              options);
         })
         .compose(id -> {
           deployed.add(id);
           return vertx.deployVerticle(() -> {
-            GatewayVerticle gateway = new GatewayVerticle(engine.stores(), engine.directory(), limits, ids, clock);
+            GatewayVerticle gateway = new GatewayVerticle(engine.stores(), engine.directory(), groups, engine.groups(),
+                limits, ids, clock);
             gateways.add(gateway);
             return gateway;
           }, new DeploymentOptions(options).setInstances(gatewayInstances));

@@ -62,8 +62,8 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
   }
 
   @Override
-  public Future<Long> submit(Message message, List<String> participants, String originSessionId) {
-    String value = new MessageRecord(message, participants, originSessionId).encode();
+  public Future<Long> submit(Message message, String originSessionId) {
+    String value = new MessageRecord(message, originSessionId).encode();
     return producer.send(KafkaProducerRecord.create(messagesTopic, message.conversationId(), value))
         .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
   }

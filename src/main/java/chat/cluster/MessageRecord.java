@@ -1,18 +1,16 @@
 package chat.cluster;
 
 import chat.store.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
-/** A record of the messages topic: the accepted message, who takes part, and the sending session. */
-public record MessageRecord(Message message, List<String> participants, String originSessionId) {
+/** A record of the messages topic: the accepted message and the sending session (the fan-out stage finds its recipients). */
+public record MessageRecord(Message message, String originSessionId) {
 
   public String encode() {
     Message m = message;
     return new JsonObject().put("msgId", m.msgId()).put("conversation", m.conversationId()).put("from", m.senderId())
         .put("device", m.senderDeviceId()).put("clientId", m.clientId()).put("kind", m.kind()).put("body", m.body())
-        .put("ts", m.ts()).put("participants", new JsonArray(participants)).put("origin", originSessionId).encode();
+        .put("ts", m.ts()).put("origin", originSessionId).encode();
   }
 
   public static MessageRecord decode(String value) {
@@ -20,7 +18,6 @@ public record MessageRecord(Message message, List<String> participants, String o
     Message message = new Message(json.getLong("msgId"), json.getString("conversation"), json.getString("from"),
         json.getString("device"), json.getString("clientId"), json.getString("kind"), json.getString("body"),
         json.getLong("ts"));
-    List<String> participants = json.getJsonArray("participants").stream().map(String.class::cast).toList();
-    return new MessageRecord(message, participants, json.getString("origin"));
+    return new MessageRecord(message, json.getString("origin"));
   }
 }

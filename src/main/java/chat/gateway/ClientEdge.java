@@ -1,6 +1,8 @@
 package chat.gateway;
 
 import chat.auth.AuthService;
+import chat.groups.GroupService;
+import chat.groups.MembershipCache;
 import chat.delivery.SessionDirectory;
 import chat.protocol.Delivery;
 import chat.store.Stores;
@@ -29,17 +31,23 @@ public final class ClientEdge {
   private final SessionRegistry registry = new SessionRegistry();
   private final Session.Services services;
 
-  public ClientEdge(Vertx vertx, AuthService auth, Stores stores, SessionDirectory directory, GatewaySettings settings) {
+  private final GroupService groups;
+  private final MembershipCache groupCache;
+
+  public ClientEdge(Vertx vertx, AuthService auth, Stores stores, SessionDirectory directory, GroupService groups,
+                    MembershipCache groupCache, GatewaySettings settings) {
     this.vertx = vertx;
     this.auth = auth;
     this.stores = stores;
+    this.groups = groups;
+    this.groupCache = groupCache;
     this.settings = settings;
-    HistoryPages history = new HistoryPages(stores.messages(), settings.historyPageMax());
+    HistoryPages history = new HistoryPages(stores.messages(), groupCache, settings.historyPageMax());
     this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, directory, settings);
   }
 
   public void mount(Router router) {
-    new RestApi(auth, stores, services.history(), settings).mount(router);
+    new RestApi(auth, stores, services.history(), groups, groupCache, settings).mount(router);
     router.get("/ws").handler(this::upgrade);
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
         .setHeartbeatInterval(25_000).setSessionTimeout(30_000);

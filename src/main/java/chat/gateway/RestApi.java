@@ -2,10 +2,14 @@ package chat.gateway;
 
 import chat.auth.AuthService;
 import chat.auth.Principal;
+import chat.groups.GroupService;
+import chat.groups.MembershipCache;
+import chat.protocol.ConversationId;
 import chat.protocol.ChatException;
 import chat.protocol.ErrorCode;
 import chat.protocol.Frames;
 import chat.store.ConversationSummary;
+import chat.store.Group;
 import chat.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -14,13 +18,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST side of wire contract v1: accounts and tokens, conversations, history, health. Every
- * error is {@code {"error":{"code","message"}}} with the code's HTTP status.
+ * The REST side of wire contract v1: accounts and tokens, conversations, history, groups, health.
+ * Every error is {@code {"error":{"code","message"}}} with the code's HTTP status.
  */
 final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -29,12 +36,17 @@ final class RestApi {
   private final AuthService auth;
   private final Stores stores;
   private final HistoryPages history;
+  private final GroupService groups;
+  private final MembershipCache groupCache;
   private final GatewaySettings settings;
 
-  RestApi(AuthService auth, Stores stores, HistoryPages history, GatewaySettings settings) {
+  RestApi(AuthService auth, Stores stores, HistoryPages history, GroupService groups, MembershipCache groupCache,
+          GatewaySettings settings) {
     this.auth = auth;
     this.stores = stores;
     this.history = history;
+    this.groups = groups;
+    this.groupCache = groupCache;
     this.settings = settings;
   }
 
@@ -52,10 +64,12 @@ final class RestApi {
     router.post("/api/v1/auth/logout").handler(ctx -> reply(ctx, 204, body(ctx).compose(json ->
         auth.logout(json.getString("refreshToken")).map(v -> null))));
     router.get("/api/v1/conversations").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
-        stores.messages().conversations(who.userId(), CONVERSATION_LIST_MAX).map(this::conversationList))));
+        stores.messages().conversations(who.userId(), CONVERSATION_LIST_MAX)
+            .compose(list -> conversationList(who.userId(), list)))));
     router.get("/api/v1/conversations/:id/messages").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
         history.read(who.userId(), ctx.pathParam("id"), ctx.queryParams().get("before"), limit(ctx))
             .map(page -> new JsonObject().put("messages", new JsonArray(page.stream().map(Frames::message).toList()))))));
+    mountGroups(router);
     router.get("/health").handler(ctx -> reply(ctx, 200, Future.succeededFuture(new JsonObject().put("status", "up"))));
     router.get("/ready").handler(ctx -> reply(ctx, 200, stores.ping()
         .map(v -> new JsonObject().put("status", "ready"))
@@ -74,20 +88,90 @@ final class RestApi {
     });
   }
 
-  private JsonObject conversationList(java.util.List<ConversationSummary> list) {
-    JsonArray conversations = new JsonArray();
-    for (ConversationSummary c : list) {
-      JsonObject row = new JsonObject().put("conversationId", c.conversationId()).put("kind", c.kind())
-          .put("unread", c.unread());
-      if (c.peer() != null) {
-        row.put("peer", c.peer());
-      }
-      if (c.lastMessage() != null) {
-        row.put("lastMessage", Frames.message(c.lastMessage()));
-      }
-      conversations.add(row);
+  private void mountGroups(Router router) {
+    router.post("/api/v1/groups").handler(ctx -> reply(ctx, 201, caller(ctx).compose(who -> body(ctx).compose(json ->
+        groups.create(who.userId(), text(json, "title"), list(json, "members")).map(RestApi::groupJson)))));
+    router.get("/api/v1/groups/:groupId").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        groups.view(who.userId(), groupId(ctx)).map(RestApi::groupJson))));
+    router.patch("/api/v1/groups/:groupId").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        body(ctx).compose(json -> groups.rename(who.userId(), groupId(ctx), text(json, "title")))
+            .map(RestApi::groupJson))));
+    router.post("/api/v1/groups/:groupId/members").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        body(ctx).compose(json -> groups.addMembers(who.userId(), groupId(ctx), list(json, "userIds")))
+            .map(RestApi::groupJson))));
+    router.delete("/api/v1/groups/:groupId/members/:userId").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        groups.removeMember(who.userId(), groupId(ctx), ctx.pathParam("userId")).map(RestApi::groupJson))));
+    router.post("/api/v1/groups/:groupId/admins").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        body(ctx).compose(json -> groups.setAdmin(who.userId(), groupId(ctx), required(text(json, "userId"), "userId"),
+            true)).map(RestApi::groupJson))));
+    router.delete("/api/v1/groups/:groupId/admins/:userId").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        groups.setAdmin(who.userId(), groupId(ctx), ctx.pathParam("userId"), false).map(RestApi::groupJson))));
+  }
+
+  private static JsonObject groupJson(Group group) {
+    JsonArray members = new JsonArray();
+    group.members().forEach(m -> members.add(new JsonObject().put("userId", m.userId()).put("role", m.role().wire())));
+    return new JsonObject().put("groupId", group.groupId()).put("conversationId", group.conversationId())
+        .put("title", group.title()).put("members", members);
+  }
+
+  /** The path's group id; one that cannot be a group id names no group. */
+  private static String groupId(RoutingContext ctx) {
+    String id = ctx.pathParam("groupId");
+    if (!ConversationId.isGroupId(id)) {
+      throw new ChatException(ErrorCode.NOT_FOUND, "no such group");
     }
-    return new JsonObject().put("conversations", conversations);
+    return id;
+  }
+
+  /** A string field, or null when it is missing or not a string (the service answers bad_request). */
+  private static String text(JsonObject json, String field) {
+    return json.getValue(field) instanceof String s ? s : null;
+  }
+
+  private static String required(String value, String field) {
+    if (value == null || value.isEmpty()) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, field + " is required");
+    }
+    return value;
+  }
+
+  private static List<?> list(JsonObject json, String field) {
+    return json.getValue(field) instanceof JsonArray array ? array.getList() : null;
+  }
+
+  /**
+   * Rows of the store's list; a group's row gets its title, and a group the caller has left (or
+   * was removed from) is left out.
+   */
+  private Future<JsonObject> conversationList(String userId, List<ConversationSummary> list) {
+    List<Future<Optional<Group>>> groupOfRow = new ArrayList<>(list.size());
+    for (ConversationSummary c : list) {
+      ConversationId id = ConversationId.parse(c.conversationId());
+      groupOfRow.add(id.isDirect() ? Future.succeededFuture(Optional.empty()) : groupCache.get(id.groupId()));
+    }
+    return Future.all(groupOfRow).map(done -> {
+      JsonArray conversations = new JsonArray();
+      for (int i = 0; i < list.size(); i++) {
+        ConversationSummary c = list.get(i);
+        JsonObject row = new JsonObject().put("conversationId", c.conversationId()).put("kind", c.kind());
+        if (c.peer() != null) {
+          row.put("peer", c.peer());
+        }
+        if (!"direct".equals(c.kind())) {
+          Optional<Group> group = groupOfRow.get(i).result();
+          if (group.isEmpty() || !group.get().isMember(userId)) {
+            continue;
+          }
+          row.put("title", group.get().title());
+        }
+        if (c.lastMessage() != null) {
+          row.put("lastMessage", Frames.message(c.lastMessage()));
+        }
+        conversations.add(row.put("unread", c.unread()));
+      }
+      return new JsonObject().put("conversations", conversations);
+    });
   }
 
   private static Long limit(RoutingContext ctx) {

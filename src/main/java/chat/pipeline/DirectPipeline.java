@@ -1,6 +1,7 @@
 package chat.pipeline;
 
 import chat.delivery.LiveDelivery;
+import chat.groups.Recipients;
 import chat.protocol.Frames;
 import chat.store.InboxEvent;
 import chat.store.Message;
@@ -10,21 +11,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The embedded profile's pipeline: history and inbox writes go straight to the store, whose
- * group commit makes them durable together, and the ack waits for both. Both writes are
- * idempotent by msgId, so a retry after a crash between them completes the set.
+ * The embedded profile's pipeline: the message is expanded to its recipients, and history and
+ * inbox writes go straight to the store, whose group commit makes them durable together; the ack
+ * waits for both. Both writes are idempotent by msgId, so a retry after a crash between them
+ * completes the set.
  */
 public final class DirectPipeline implements MessagePipeline {
   private final Stores stores;
+  private final Recipients recipients;
   private final LiveDelivery live;
 
-  public DirectPipeline(Stores stores, LiveDelivery live) {
+  public DirectPipeline(Stores stores, Recipients recipients, LiveDelivery live) {
     this.stores = stores;
+    this.recipients = recipients;
     this.live = live;
   }
 
   @Override
-  public Future<Long> submit(Message message, List<String> participants, String originSessionId) {
+  public Future<Long> submit(Message message, String originSessionId) {
+    return recipients.of(message).compose(participants -> store(message, participants, originSessionId));
+  }
+
+  private Future<Long> store(Message message, List<String> participants, String originSessionId) {
     Future<Message> history = stores.messages().append(message, participants);
     Future<List<InboxEvent>> inbox = stores.inbox().append(inboxEvents(message, participants));
     return Future.all(history, inbox).map(done -> {

@@ -2,11 +2,11 @@ package chat.pipeline;
 
 import chat.store.Message;
 import io.vertx.core.Future;
-import java.util.List;
 
 /**
- * Takes an accepted message (its msgId already claimed) the rest of the way: into the
- * conversation's history and into every participant's inbox, then live to their devices.
+ * Takes an accepted message (its msgId already claimed) the rest of the way: expanded to its
+ * recipients ({@code Recipients}), into the conversation's history and every recipient's inbox,
+ * then live to their devices.
  * The future completes when no single failure can lose the message any more; that is when the
  * sender gets its ack.
  */
@@ -15,5 +15,5 @@ public interface MessagePipeline {
    * @param originSessionId the sending session, which gets the ack rather than a live copy
    * @return the sender's own inbox seq for the message when it is already known, else 0
    */
-  Future<Long> submit(Message message, List<String> participants, String originSessionId);
+  Future<Long> submit(Message message, String originSessionId);
 }

@@ -24,20 +24,38 @@ public record ConversationId(String value, Kind kind, List<String> directPartici
         if (parts.length == 3 && !parts[1].isEmpty() && !parts[2].isEmpty() && parts[1].compareTo(parts[2]) < 0) {
           return new ConversationId(value, Kind.DIRECT, List.of(parts[1], parts[2]));
         }
-      } else if (value.startsWith("g:") && value.length() > 2) {
+      } else if (value.startsWith("g:") && isGroupId(value.substring(2))) {
         return new ConversationId(value, Kind.GROUP, List.of());
       }
     }
     throw new ChatException(ErrorCode.BAD_REQUEST, "malformed conversation id");
   }
 
+  /** Group ids are msgId-style decimal numbers. */
+  public static boolean isGroupId(String value) {
+    if (value.isEmpty() || value.length() > 19) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For a group: its group id. */
+  public String groupId() {
+    return value.substring(2);
+  }
+
   /**
-   * Checks that {@code userId} may read and write this conversation: {@code not_found} for a group
-   * (groups arrive with their own issue), {@code forbidden} for a direct chat of two other users.
+   * Checks that {@code userId} takes part in this direct chat: {@code forbidden} for a direct chat
+   * of two other users. Group membership is the membership cache's to check.
    */
   public ConversationId requireParticipant(String userId) {
     if (!isDirect()) {
-      throw new ChatException(ErrorCode.NOT_FOUND, "no such conversation");
+      throw new IllegalStateException("group membership is checked by MembershipCache");
     }
     if (!directParticipants.contains(userId)) {
       throw new ChatException(ErrorCode.FORBIDDEN, "not a participant of this conversation");

@@ -7,6 +7,7 @@ public enum ErrorCode {
   FORBIDDEN("forbidden", 403),
   NOT_FOUND("not_found", 404),
   USERNAME_TAKEN("username_taken", 409),
+  GROUP_FULL("group_full", 409),
   TOO_LARGE("too_large", 413),
   RATE_LIMITED("rate_limited", 429),
   INTERNAL("internal", 500),

@@ -8,10 +8,19 @@ public final class Frames {
   private Frames() {
   }
 
-  /** A message as it appears in history pages and in {@code message} frames; ids travel as strings. */
+  /**
+   * A message as it appears in history pages and in {@code message} frames; ids travel as strings.
+   * A system message carries its {@code event} object instead of a body.
+   */
   public static JsonObject message(Message m) {
-    return new JsonObject().put("msgId", Long.toString(m.msgId())).put("conversation", m.conversationId())
-        .put("from", m.senderId()).put("kind", m.kind()).put("body", m.body()).put("ts", m.ts());
+    JsonObject json = new JsonObject().put("msgId", Long.toString(m.msgId())).put("conversation", m.conversationId())
+        .put("from", m.senderId()).put("kind", m.kind());
+    if (Message.SYSTEM_KIND.equals(m.kind())) {
+      json.put("event", new JsonObject(m.body()));
+    } else {
+      json.put("body", m.body());
+    }
+    return json.put("ts", m.ts());
   }
 
   /** The inbox payload of a message event; {@code withClientId} for the sender's own devices. */

@@ -18,4 +18,6 @@ public interface Stores extends Resource {
   MessageStore messages();
 
   InboxStore inbox();
+
+  GroupStore groups();
 }

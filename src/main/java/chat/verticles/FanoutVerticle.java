@@ -5,6 +5,7 @@ import chat.cluster.InboxRecord;
 import chat.cluster.KafkaSettings;
 import chat.cluster.KeyedBatchConsumer;
 import chat.cluster.MessageRecord;
+import chat.groups.Recipients;
 import chat.pipeline.DirectPipeline;
 import chat.store.InboxEvent;
 import chat.store.MessageStore;
@@ -18,8 +19,9 @@ import java.util.List;
 
 /**
  * Cluster profile, fan-out stage: consumes {@value Addresses#MESSAGES_TOPIC} (consumer group
- * {@value Addresses#FANOUT_GROUP}), writes each message to history and produces one record per
- * participant to {@value Addresses#INBOX_TOPIC}, keyed by that user. Offsets are committed only
+ * {@value Addresses#FANOUT_GROUP}), expands each message to its recipients ({@link Recipients}: the
+ * two people of a direct chat, the members of a group), writes it to history and produces one
+ * record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by that user. Offsets are committed only
  * after both; a replay rewrites the same history row (idempotent by msgId) and re-produces inbox
  * records that the inbox stage recognises by event id.
  *
@@ -28,14 +30,16 @@ import java.util.List;
  */
 public final class FanoutVerticle extends VerticleBase {
   private final MessageStore messages;
+  private final Recipients recipients;
   private final KafkaSettings kafka;
   private final String nodeId;
   private String inboxTopic;
   private KafkaProducer<String, String> producer;
   private KeyedBatchConsumer loop;
 
-  public FanoutVerticle(MessageStore messages, KafkaSettings kafka, String nodeId) {
+  public FanoutVerticle(MessageStore messages, Recipients recipients, KafkaSettings kafka, String nodeId) {
     this.messages = messages;
+    this.recipients = recipients;
     this.kafka = kafka;
     this.nodeId = nodeId;
   }
@@ -59,9 +63,13 @@ public final class FanoutVerticle extends VerticleBase {
   }
 
   private Future<Void> fanOut(MessageRecord record) {
-    return messages.append(record.message(), record.participants()).compose(stored -> {
+    return recipients.of(record.message()).compose(participants -> fanOut(record, participants));
+  }
+
+  private Future<Void> fanOut(MessageRecord record, List<String> participants) {
+    return messages.append(record.message(), participants).compose(stored -> {
       List<Future<?>> sends = new ArrayList<>();
-      for (InboxEvent event : DirectPipeline.inboxEvents(record.message(), record.participants())) {
+      for (InboxEvent event : DirectPipeline.inboxEvents(record.message(), participants)) {
         sends.add(producer.send(KafkaProducerRecord.create(inboxTopic, event.userId(),
             new InboxRecord(event, record.originSessionId()).encode())));
       }

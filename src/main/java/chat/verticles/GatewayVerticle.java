@@ -4,6 +4,8 @@ import chat.Addresses;
 import chat.auth.AuthService;
 import chat.delivery.SessionDirectory;
 import chat.gateway.ClientEdge;
+import chat.groups.GroupService;
+import chat.groups.MembershipCache;
 import chat.gateway.GatewaySettings;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
@@ -27,10 +29,15 @@ public final class GatewayVerticle extends VerticleBase {
   private final RateLimits limits;
   private final Snowflake ids;
   private final Clock clock;
+  private final GroupService groups;
+  private final MembershipCache groupCache;
   private HttpServer server;
 
-  public GatewayVerticle(Stores stores, SessionDirectory directory, RateLimits limits, Snowflake ids, Clock clock) {
+  public GatewayVerticle(Stores stores, SessionDirectory directory, GroupService groups, MembershipCache groupCache,
+                         RateLimits limits, Snowflake ids, Clock clock) {
     this.stores = stores;
+    this.groups = groups;
+    this.groupCache = groupCache;
     this.directory = directory;
     this.limits = limits;
     this.ids = ids;
@@ -43,7 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
     AuthService auth = new AuthService(vertx, stores, AuthService.Settings.from(config().getJsonObject("auth")),
         limits, clock, ids);
     Router router = Router.router(vertx);
-    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, settings);
+    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, settings);
     edge.mount(router);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())

@@ -1,6 +1,7 @@
 package chat.verticles;
 
 import chat.Addresses;
+import chat.groups.MembershipCache;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.pipeline.MessagePipeline;
@@ -44,6 +45,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private final Stores stores;
+  private final MembershipCache groups;
   private final MessagePipeline pipeline;
   private final Snowflake ids;
   private final RateLimits limits;
@@ -60,8 +62,10 @@ public final class RouterVerticle extends VerticleBase {
   /** Completes when the previous command has entered the pipeline (or failed before); the next one waits for it. */
   private Future<Void> submitted = Future.succeededFuture();
 
-  public RouterVerticle(Stores stores, MessagePipeline pipeline, Snowflake ids, RateLimits limits) {
+  public RouterVerticle(Stores stores, MembershipCache groups, MessagePipeline pipeline, Snowflake ids,
+                        RateLimits limits) {
     this.stores = stores;
+    this.groups = groups;
     this.pipeline = pipeline;
     this.ids = ids;
     this.limits = limits;
@@ -96,12 +100,18 @@ public final class RouterVerticle extends VerticleBase {
         });
   }
 
-  /** Validates the command and resolves its conversation; the only store read is for an unseen peer. */
+  /**
+   * Validates the command and resolves its conversation; the only store reads are for an unseen
+   * peer and for a group missing from the membership cache.
+   */
   private Future<ConversationId> checkRecipient(SendCommand command) {
     try {
       ConversationId conversation = resolve(command);
       if (!limits.sendPerUser.tryAcquire(command.senderId())) {
         throw new ChatException(ErrorCode.RATE_LIMITED, "sending too fast, slow down");
+      }
+      if (!conversation.isDirect()) {
+        return groups.requireMember(conversation.groupId(), command.senderId()).map(conversation);
       }
       String peer = conversation.peerOf(command.senderId());
       if (knownUsers.get(peer) != null) {
@@ -139,7 +149,8 @@ public final class RouterVerticle extends VerticleBase {
       }
       return ConversationId.direct(command.senderId(), command.to());
     }
-    return ConversationId.parse(command.conversation()).requireParticipant(command.senderId());
+    ConversationId conversation = ConversationId.parse(command.conversation());
+    return conversation.isDirect() ? conversation.requireParticipant(command.senderId()) : conversation;
   }
 
   private Future<SendAck> store(SendCommand command, ConversationId conversation) {
@@ -160,7 +171,7 @@ public final class RouterVerticle extends VerticleBase {
         long ts = Snowflake.timestampOf(msgId);
         Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
             command.clientId(), command.kind(), command.body(), ts);
-        return pipeline.submit(message, conversation.directParticipants(), command.sessionId())
+        return pipeline.submit(message, command.sessionId())
             .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
       } finally {
         issued.complete();

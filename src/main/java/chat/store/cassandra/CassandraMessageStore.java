@@ -146,13 +146,13 @@ final class CassandraMessageStore implements MessageStore {
         .setString(1, conversationId).build()).onSuccess(rs -> knownBuckets.put(key, true)).mapEmpty();
   }
 
-  /** Every participant's list row: last_msg_id = max, unread + 1 per listing for all but the sender. */
+  /** Every participant's list row: last_msg_id = max, unread + 1 per listing for all but the sender (none for system messages). */
   private Future<Void> touchLists(Message message, List<String> participants) {
     Map<String, Integer> listings = new LinkedHashMap<>();
     participants.forEach(p -> listings.merge(p, 1, Integer::sum));
     List<Future<?>> writes = new ArrayList<>(listings.size());
     listings.forEach((user, times) -> {
-      long unreadAdded = user.equals(message.senderId()) ? 0 : times;
+      long unreadAdded = Message.countsAsUnreadFor(message, user) ? times : 0;
       writes.add(cql.one(bind(findListRow, user, message.conversationId())).compose(row -> {
         long last = row == null ? message.msgId() : Math.max(row.getLong(0), message.msgId());
         long unread = (row == null ? 0 : row.getLong(1)) + unreadAdded;

@@ -1,6 +1,7 @@
 package chat.store.cassandra;
 
 import chat.store.AccountStore;
+import chat.store.GroupStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
@@ -22,8 +23,8 @@ import java.util.List;
  * (DataStax driver 4). See each adapter for its tables and keys:
  * {@link CassandraAccountStore} (accounts_by_username, accounts), {@link CassandraRefreshTokenStore}
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
- * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations) and
- * {@link CassandraInboxStore} (inbox, inbox_events).
+ * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
+ * {@link CassandraInboxStore} (inbox, inbox_events) and {@link CassandraGroupStore} (groups).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -44,6 +45,7 @@ public final class CassandraStores implements Stores {
   private final CassandraRefreshTokenStore refreshTokens;
   private final CassandraIdempotencyStore idempotency;
   private final CassandraMessageStore messages;
+  private final CassandraGroupStore groups;
   private final CassandraInboxStore inbox;
 
   /** Creates the stores; nothing connects before {@link #open}. */
@@ -55,6 +57,7 @@ public final class CassandraStores implements Stores {
     this.refreshTokens = new CassandraRefreshTokenStore(cql);
     this.idempotency = new CassandraIdempotencyStore(cql);
     this.messages = new CassandraMessageStore(cql);
+    this.groups = new CassandraGroupStore(cql);
     this.inbox = new CassandraInboxStore(cql);
   }
 
@@ -87,6 +90,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraIdempotencyStore.SCHEMA);
     schema.addAll(CassandraMessageStore.SCHEMA);
     schema.addAll(CassandraInboxStore.SCHEMA);
+    schema.addAll(CassandraGroupStore.SCHEMA);
     return schema;
   }
 
@@ -97,7 +101,7 @@ public final class CassandraStores implements Stores {
       chain = chain.compose(v -> cql.ddl(ddl));
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
-        messages.prepare(), inbox.prepare()))).mapEmpty();
+        messages.prepare(), inbox.prepare(), groups.prepare()))).mapEmpty();
   }
 
   @Override
@@ -133,5 +137,10 @@ public final class CassandraStores implements Stores {
   @Override
   public InboxStore inbox() {
     return inbox;
+  }
+
+  @Override
+  public GroupStore groups() {
+    return groups;
   }
 }

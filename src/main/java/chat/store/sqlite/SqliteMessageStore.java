@@ -72,7 +72,7 @@ final class SqliteMessageStore implements MessageStore {
         touch.setString(1, participant);
         touch.setString(2, message.conversationId());
         touch.setLong(3, message.msgId());
-        touch.setInt(4, participant.equals(message.senderId()) ? 0 : 1);
+        touch.setInt(4, Message.countsAsUnreadFor(message, participant) ? 1 : 0);
         touch.addBatch();
       }
       touch.executeBatch();

@@ -1,6 +1,7 @@
 package chat.store.sqlite;
 
 import chat.store.AccountStore;
+import chat.store.GroupStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
@@ -24,6 +25,7 @@ public final class SqliteStores implements Stores {
   private final SqliteIdempotencyStore idempotency;
   private final SqliteMessageStore messages;
   private final SqliteInboxStore inbox;
+  private final SqliteGroupStore groups;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -33,6 +35,7 @@ public final class SqliteStores implements Stores {
     this.idempotency = new SqliteIdempotencyStore(engine);
     this.messages = new SqliteMessageStore(engine);
     this.inbox = new SqliteInboxStore(engine);
+    this.groups = new SqliteGroupStore(engine);
   }
 
   @Override
@@ -43,6 +46,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteIdempotencyStore.SCHEMA);
     schema.addAll(SqliteMessageStore.SCHEMA);
     schema.addAll(SqliteInboxStore.SCHEMA);
+    schema.addAll(SqliteGroupStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -88,5 +92,10 @@ public final class SqliteStores implements Stores {
   @Override
   public InboxStore inbox() {
     return inbox;
+  }
+
+  @Override
+  public GroupStore groups() {
+    return groups;
   }
 }
