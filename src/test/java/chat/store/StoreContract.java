@@ -3,6 +3,8 @@ package chat.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.protocol.ConversationId;
+import chat.store.Group.Member;
+import chat.store.Group.Role;
 import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +12,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -261,6 +264,78 @@ public abstract class StoreContract {
             List.of(ALICE_BOB)));
   }
 
+  // --- groups ---
+
+  @Test
+  @DisplayName("A created group is found whole: title, version, creation time and members with roles in joining order")
+  void groupRoundTrip(VertxTestContext testContext) {
+    Group group = group("100", 1, List.of(new Member(ALICE, Role.OWNER, 7), new Member(BOB, Role.MEMBER, 7)));
+    verifyThat(testContext, stores.groups().create(group).compose(v -> stores.groups().find("100")),
+        found -> assertThat(found).contains(group));
+  }
+
+  @Test
+  @DisplayName("Creating a group with a taken id fails with a duplicate key error and keeps the first")
+  void groupIdTaken(VertxTestContext testContext) {
+    Group first = group("101", 1, List.of(new Member(ALICE, Role.OWNER, 7)));
+    Group second = group("101", 1, List.of(new Member(BOB, Role.OWNER, 8)));
+    verifyThat(testContext, stores.groups().create(first)
+        .compose(v -> stores.groups().create(second).transform(ar -> Future.succeededFuture(ar.cause())))
+        .compose(failure -> stores.groups().find("101").map(found -> Map.entry(failure, found))), result -> {
+          assertThat(result.getKey()).isInstanceOf(DuplicateKeyException.class);
+          assertThat(result.getValue()).contains(first);
+        });
+  }
+
+  @Test
+  @DisplayName("An unknown group id finds nothing")
+  void unknownGroup(VertxTestContext testContext) {
+    verifyThat(testContext, stores.groups().find("404"), found -> assertThat(found).isEmpty());
+  }
+
+  @Test
+  @DisplayName("A replace applies over the version it was computed from, and a second replace from that version is refused")
+  void groupReplaceIsCompareAndSet(VertxTestContext testContext) {
+    Group v1 = group("102", 1, List.of(new Member(ALICE, Role.OWNER, 7)));
+    Group renamed = v1.next("renamed", v1.members());
+    Group racing = v1.next("racing", List.of(new Member(ALICE, Role.OWNER, 7), new Member(CAROL, Role.MEMBER, 9)));
+    verifyThat(testContext, stores.groups().create(v1)
+        .compose(v -> stores.groups().replace(renamed))
+        .compose(first -> stores.groups().replace(racing).map(second -> List.of(first, second)))
+        .compose(applied -> stores.groups().find("102").map(found -> Map.entry(applied, found))), result -> {
+          assertThat(result.getKey()).containsExactly(true, false);
+          assertThat(result.getValue()).contains(renamed);
+        });
+  }
+
+  @Test
+  @DisplayName("Replacing a group that does not exist changes nothing")
+  void replaceUnknownGroup(VertxTestContext testContext) {
+    Group ghost = group("103", 2, List.of(new Member(ALICE, Role.OWNER, 7)));
+    verifyThat(testContext, stores.groups().replace(ghost)
+        .compose(applied -> stores.groups().find("103").map(found -> Map.entry(applied, found))), result -> {
+          assertThat(result.getKey()).isFalse();
+          assertThat(result.getValue()).isEmpty();
+        });
+  }
+
+  @Test
+  @DisplayName("A group's system message is listed for every member but counts as unread for nobody")
+  void systemMessagesAreNotUnread(VertxTestContext testContext) {
+    String conversation = "g:104";
+    Message system = new Message(1, conversation, ALICE, null, null, Message.SYSTEM_KIND,
+        "{\"type\":\"group.created\"}", NOW);
+    Message text = message(conversation, 2, ALICE, "hello group");
+    MessageStore messages = stores.messages();
+    verifyThat(testContext, messages.append(system, List.of(ALICE, BOB, CAROL))
+        .compose(v -> messages.append(text, List.of(ALICE, BOB, CAROL)))
+        .compose(v -> Future.all(messages.conversations(BOB, 10), messages.page(conversation, null, 10))), all -> {
+          assertThat(all.<List<ConversationSummary>>resultAt(0))
+              .containsExactly(new ConversationSummary(conversation, "group", null, text, 1));
+          assertThat(all.<List<Message>>resultAt(1)).containsExactly(text, system);
+        });
+  }
+
   // --- inbox ---
 
   @Test
@@ -446,6 +521,10 @@ public abstract class StoreContract {
 
   private static RefreshToken token(String hash, String familyId, long expiresAt) {
     return new RefreshToken(hash, ALICE, "phone", familyId, expiresAt);
+  }
+
+  private static Group group(String groupId, long version, List<Member> members) {
+    return new Group(groupId, "title " + groupId + " ✓", version, NOW, members);
   }
 
   private static Message message(String conversationId, long msgId, String senderId, String body) {

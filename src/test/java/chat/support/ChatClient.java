@@ -3,6 +3,7 @@ package chat.support;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -65,6 +66,12 @@ public final class ChatClient {
       request.bearerTokenAuthentication(accessToken);
     }
     return request.send();
+  }
+
+  /** Any REST call with a bearer token and an optional JSON body. */
+  public Future<HttpResponse<Buffer>> request(HttpMethod method, String path, String accessToken, JsonObject body) {
+    var request = nextClient().request(method, path).bearerTokenAuthentication(accessToken);
+    return body == null ? request.send() : request.sendJsonObject(body);
   }
 
   /** Registers a fresh user and logs it in on {@code deviceId}. */
