@@ -11,6 +11,8 @@ import chat.support.TestCluster;
 import chat.support.TestSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -97,6 +99,47 @@ class ClusterTest {
                                     return null;
                                   })));
                     })))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("A group changed on one node is used on the others: fan-out reaches a member added elsewhere, and a member removed elsewhere is refused")
+  void groupChangedOnOneNodeMessagedFromAnother(Vertx vertx, VertxTestContext ctx) {
+    ChatClient n0 = on(vertx, 0);
+    ChatClient n1 = on(vertx, 1);
+    ChatClient n2 = on(vertx, 2);
+    n0.newUser("phone").compose(alice -> n1.newUser("phone").compose(bob -> n2.newUser("phone").compose(carol ->
+        n0.request(HttpMethod.POST, "/api/v1/groups", alice.accessToken(), new JsonObject().put("title", "spread")
+                .put("members", new JsonArray().add(bob.userId())))
+            .compose(created -> {
+              String groupPath = "/api/v1/groups/" + created.bodyAsJsonObject().getString("groupId");
+              String conversation = created.bodyAsJsonObject().getString("conversationId");
+              JsonObject hello = new JsonObject().put("type", "send").put("id", "h1").put("conversation", conversation)
+                  .put("kind", "text").put("body", "hello carol");
+              JsonObject late = new JsonObject().put("type", "send").put("id", "b1").put("conversation", conversation)
+                  .put("kind", "text").put("body", "am I still in?");
+              return Future.all(n0.connect(alice), n1.connect(bob), n2.connect(carol)).compose(sockets -> {
+                TestSocket a = sockets.resultAt(0);
+                TestSocket b = sockets.resultAt(1);
+                TestSocket c = sockets.resultAt(2);
+                return n1.request(HttpMethod.POST, groupPath + "/members", alice.accessToken(),
+                        new JsonObject().put("userIds", new JsonArray().add(carol.userId())))
+                    .compose(added -> a.answer(hello))
+                    .compose(ack -> c.nextOfKind("text"))
+                    .compose(onCarol -> n2.request(HttpMethod.DELETE, groupPath + "/members/" + bob.userId(),
+                        alice.accessToken(), null).compose(removed -> b.nextEvent("member.removed"))
+                        .compose(removal -> b.answer(late))
+                        .map(refused -> {
+                          ctx.verify(() -> {
+                            assertThat(onCarol.getString("body")).isEqualTo("hello carol");
+                            assertThat(onCarol.getString("from")).isEqualTo(alice.userId());
+                            assertThat(refused.getString("type")).as("%s", refused).isEqualTo("error");
+                            assertThat(refused.getString("code")).isEqualTo("forbidden");
+                          });
+                          return null;
+                        }));
+              });
+            }))))
         .onComplete(ctx.succeedingThenComplete());
   }
 

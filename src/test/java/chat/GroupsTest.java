@@ -86,28 +86,7 @@ class GroupsTest {
         .put("body", body);
   }
 
-  /** The next message frame of kind {@code kind}, skipping others (system messages may arrive at any point). */
-  private static Future<JsonObject> nextOfKind(TestSocket socket, String kind) {
-    return socket.next().compose(frame -> "message".equals(frame.getString("type")) && kind.equals(frame.getString("kind"))
-        ? Future.succeededFuture(frame) : nextOfKind(socket, kind));
-  }
 
-  /** Sends a frame and waits for its answer (the ack or error naming its id), skipping pushed messages. */
-  private static Future<JsonObject> answer(TestSocket socket, JsonObject frame) {
-    socket.send(frame);
-    return answerTo(socket, frame.getString("id"));
-  }
-
-  private static Future<JsonObject> answerTo(TestSocket socket, String id) {
-    return socket.next().compose(frame -> id.equals(frame.getString("ack".equals(frame.getString("type")) ? "id" : "ref"))
-        ? Future.succeededFuture(frame) : answerTo(socket, id));
-  }
-
-  /** The next system message announcing an event of {@code type}, skipping other frames. */
-  private static Future<JsonObject> nextEvent(TestSocket socket, String type) {
-    return nextOfKind(socket, "system").compose(frame -> type.equals(frame.getJsonObject("event").getString("type"))
-        ? Future.succeededFuture(frame) : nextEvent(socket, type));
-  }
 
   /** The user's whole inbox, once it holds {@code count} events (the cluster writes inboxes after the ack). */
   private static Future<List<JsonObject>> inbox(ChatClient client, User user, int count) {
@@ -199,10 +178,10 @@ class GroupsTest {
       return c.connect(w.alice()).compose(alicePhone -> c.login(w.alice().username(), w.alice().password(), "laptop")
           .compose(c::connect).compose(aliceLaptop -> c.connect(w.bob()).compose(bob -> c.connect(w.carol())
               .compose(carol -> c.connect(w.dave()).compose(dave -> {
-                Future<JsonObject> acked = answer(alicePhone, text(conversation, "g1", "hello group"));
-                return nextOfKind(bob, "text").compose(onBob -> nextOfKind(carol, "text").compose(onCarol ->
-                    nextOfKind(aliceLaptop, "text").compose(onLaptop -> acked.compose(ack -> {
-                      return answer(dave, text(conversation, "x1", "let me in")).map(refused -> {
+                Future<JsonObject> acked = alicePhone.answer(text(conversation, "g1", "hello group"));
+                return bob.nextOfKind("text").compose(onBob -> carol.nextOfKind("text").compose(onCarol ->
+                    aliceLaptop.nextOfKind("text").compose(onLaptop -> acked.compose(ack -> {
+                      return dave.answer(text(conversation, "x1", "let me in")).map(refused -> {
                         ctx.verify(() -> {
                           assertThat(ack.getString("type")).as("%s", ack).isEqualTo("ack");
                           assertThat(ack.getString("conversation")).isEqualTo(conversation);
@@ -278,10 +257,10 @@ class GroupsTest {
   void historyFromJoining(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     world(vertx, dir).compose(w -> w.create(w.alice(), "late joiner", w.bob()).compose(group -> {
       String conversation = group.getString("conversationId");
-      return w.client().connect(w.alice()).compose(alice -> answer(alice, text(conversation, "b1", "before you came"))
+      return w.client().connect(w.alice()).compose(alice -> alice.answer(text(conversation, "b1", "before you came"))
           .compose(before -> expect(200, w.call(HttpMethod.POST, path(group) + "/members", w.alice(),
               new JsonObject().put("userIds", new JsonArray().add(w.carol().userId())))))
-          .compose(v -> answer(alice, text(conversation, "a1", "welcome carol")))
+          .compose(v -> alice.answer(text(conversation, "a1", "welcome carol")))
           .compose(after -> w.client().awaitStored(w.alice(), conversation, after.getString("msgId"))
               .compose(v -> history(w, w.carol(), conversation)).compose(carols -> history(w, w.bob(), conversation)
                   .map(bobs -> {
@@ -307,10 +286,10 @@ class GroupsTest {
       return c.connect(w.alice()).compose(alice -> c.connect(w.bob()).compose(bob -> c.connect(w.carol())
           .compose(carol -> expect(200, w.call(HttpMethod.DELETE, path(group) + "/members/" + w.carol().userId(),
               w.alice(), null))
-              .compose(after -> nextEvent(carol, "member.removed"))
+              .compose(after -> carol.nextEvent("member.removed"))
               .compose(removal -> {
                 alice.send(text(conversation, "r1", "carol is gone"));
-                return nextOfKind(bob, "text");
+                return bob.nextOfKind("text");
               })
               .compose(onBob -> {
                 // a message to the group after the removal would come before the answer to this
@@ -405,8 +384,8 @@ class GroupsTest {
   void conversationList(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     world(vertx, dir).compose(w -> w.create(w.alice(), "listed", w.bob()).compose(group -> {
       String conversation = group.getString("conversationId");
-      return w.client().connect(w.alice()).compose(alice -> answer(alice, text(conversation, "l1", "one"))
-          .compose(v -> answer(alice, text(conversation, "l2", "two")))).compose(last -> w.client().awaitStored(w.alice(), conversation, last.getString("msgId"))
+      return w.client().connect(w.alice()).compose(alice -> alice.answer(text(conversation, "l1", "one"))
+          .compose(v -> alice.answer(text(conversation, "l2", "two")))).compose(last -> w.client().awaitStored(w.alice(), conversation, last.getString("msgId"))
           .compose(v -> expect(200, w.call(HttpMethod.GET, "/api/v1/conversations", w.bob(), null)))
           .map(list -> {
             ctx.verify(() -> {

@@ -66,6 +66,29 @@ public final class TestSocket {
     return promise.future();
   }
 
+  /** Sends a frame and waits for its answer (the ack or the error naming its id), skipping pushed frames. */
+  public Future<JsonObject> answer(JsonObject frame) {
+    send(frame);
+    return answerTo(frame.getString("id"));
+  }
+
+  private Future<JsonObject> answerTo(String id) {
+    return next().compose(frame -> id.equals(frame.getString("ack".equals(frame.getString("type")) ? "id" : "ref"))
+        ? Future.succeededFuture(frame) : answerTo(id));
+  }
+
+  /** The next message frame of kind {@code kind}, skipping other frames. */
+  public Future<JsonObject> nextOfKind(String kind) {
+    return next().compose(frame -> "message".equals(frame.getString("type")) && kind.equals(frame.getString("kind"))
+        ? Future.succeededFuture(frame) : nextOfKind(kind));
+  }
+
+  /** The next system message announcing an event of {@code type} (a group change), skipping other frames. */
+  public Future<JsonObject> nextEvent(String type) {
+    return nextOfKind("system").compose(frame -> type.equals(frame.getJsonObject("event").getString("type"))
+        ? Future.succeededFuture(frame) : nextEvent(type));
+  }
+
   /** The next {@code n} frames, in order. */
   public Future<List<JsonObject>> next(int n) {
     List<JsonObject> frames = new ArrayList<>(n);
