@@ -1,5 +1,6 @@
 package chat.pipeline;
 
+import chat.async.KeyedSerializer;
 import chat.delivery.LiveDelivery;
 import chat.groups.Recipients;
 import chat.protocol.Frames;
@@ -7,6 +8,7 @@ import chat.store.InboxEvent;
 import chat.store.Message;
 import chat.store.Stores;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,7 @@ public final class DirectPipeline implements MessagePipeline {
   private final Stores stores;
   private final Recipients recipients;
   private final LiveDelivery live;
+  private final KeyedSerializer expansions = new KeyedSerializer();
 
   public DirectPipeline(Stores stores, Recipients recipients, LiveDelivery live) {
     this.stores = stores;
@@ -29,7 +32,14 @@ public final class DirectPipeline implements MessagePipeline {
 
   @Override
   public Future<Long> submit(Message message, String originSessionId) {
-    return recipients.of(message).compose(participants -> store(message, participants, originSessionId));
+    // The expansion may wait on a store read (a group missing from the cache); the writes of one
+    // conversation must still be issued in submission order, or seq order would differ from it.
+    Promise<Long> acked = Promise.promise();
+    expansions.submit(message.conversationId(), () -> recipients.of(message).map(participants -> {
+      store(message, participants, originSessionId).onComplete(acked);
+      return null;
+    })).onFailure(acked::tryFail);
+    return acked.future();
   }
 
   private Future<Long> store(Message message, List<String> participants, String originSessionId) {

@@ -2,6 +2,7 @@ package chat.store.cassandra;
 
 import static chat.store.cassandra.Cql.bind;
 
+import chat.async.KeyedSerializer;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;

@@ -2,6 +2,7 @@ package chat.store.cassandra;
 
 import static chat.store.cassandra.Cql.bind;
 
+import chat.async.KeyedSerializer;
 import chat.ids.Snowflake;
 import chat.protocol.ConversationId;
 import chat.store.ConversationSummary;

@@ -1,4 +1,4 @@
-package chat.store.cassandra;
+package chat.async;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,10 +10,10 @@ import java.util.function.Supplier;
  * starts when the previous task of the same key has completed (successfully or not). Tasks of
  * different keys run concurrently. A key's entry is dropped when its queue drains.
  */
-final class KeyedSerializer {
+public final class KeyedSerializer {
   private final ConcurrentHashMap<String, Future<Void>> tails = new ConcurrentHashMap<>();
 
-  <T> Future<T> submit(String key, Supplier<Future<T>> task) {
+  public <T> Future<T> submit(String key, Supplier<Future<T>> task) {
     Promise<Void> finished = Promise.promise();
     Future<Void> mine = finished.future();
     Future<Void> previous = tails.put(key, mine);
