@@ -12,6 +12,12 @@ public final class Addresses {
   public static final String SEND_REQUESTS = "chat.send.requests.v1";
 
   /**
+   * Request/reply, node-local: gateway hands its node's receipt verticle one client receipt
+   * ({@code {userId, conversation, status, upTo}}); the reply is empty, or a failure naming the error.
+   */
+  public static final String RECEIPT_REQUESTS = "chat.receipt.requests.v1";
+
+  /**
    * Publish, to every node: a group changed ({@code {groupId, version}}); each node's membership
    * cache drops an older copy, so the next check reads the new member list.
    */

@@ -12,6 +12,7 @@ import chat.groups.MembershipCache;
 import chat.groups.Recipients;
 import chat.pipeline.DirectPipeline;
 import chat.pipeline.MessagePipeline;
+import chat.pipeline.ReceiptFanout;
 import chat.store.Stores;
 import chat.store.cassandra.CassandraSettings;
 import chat.store.cassandra.CassandraStores;
@@ -49,6 +50,7 @@ record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, S
   static Engine cluster(Vertx vertx, JsonObject config, HazelcastClusterManager clusterManager) {
     Stores stores = new CassandraStores(vertx, CassandraSettings.from(config.getJsonObject("cassandra")));
     MembershipCache groups = membershipCache(vertx, config, stores);
+    Recipients recipients = new Recipients(groups);
     KafkaSettings kafka = KafkaSettings.from(config.getJsonObject("kafka"));
     String nodeId = clusterManager.getNodeId();
     HazelcastSessionDirectory directory = new HazelcastSessionDirectory(vertx, clusterManager.getHazelcastInstance(),
@@ -57,7 +59,7 @@ record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, S
     LiveDelivery live = new LiveDelivery(vertx.eventBus(), directory);
     List<Supplier<Deployable>> stages = List.of(
         () -> new InboxVerticle(stores.inbox(), live, kafka, nodeId),
-        () -> new FanoutVerticle(stores.messages(), new Recipients(groups), kafka, nodeId));
+        () -> new FanoutVerticle(stores.messages(), recipients, new ReceiptFanout(stores, recipients), kafka, nodeId));
     NodeIdClaim nodeIdClaim = new NodeIdClaim(vertx, clusterManager.getHazelcastInstance(), config.getInteger("nodeId"));
     return new Engine(stores, groups, log, directory, List.of(nodeIdClaim, stores, groups, log, directory), stages);
   }

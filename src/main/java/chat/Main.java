@@ -8,6 +8,7 @@ import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.verticles.GatewayVerticle;
 import chat.verticles.PersistenceVerticle;
+import chat.verticles.ReceiptVerticle;
 import chat.verticles.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -105,7 +106,7 @@ public final class Main {
         .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager)));
   }
 
-  /** Deployment order: persistence, the engine's stages, the router, then the gateways. */
+  /** Deployment order: persistence, the engine's stages, the router and receipts, then the gateways. */
   private static Future<Node> deploy(Vertx vertx, JsonObject config, Engine engine) {
     Path dataDir = Path.of(config.getString("dataDir", "./data"));
     Clock clock = Clock.systemUTC();
@@ -135,6 +136,11 @@ public final class Main {
           deployed.add(id);
           return vertx.deployVerticle(new RouterVerticle(engine.stores(), engine.groups(), engine.pipeline(), ids, limits),
               options);
+        })
+        .compose(id -> {
+          deployed.add(id);
+          return vertx.deployVerticle(new ReceiptVerticle(engine.stores().messages(), engine.groups(), engine.pipeline(),
+              ids), options);
         })
         .compose(id -> {
           deployed.add(id);

@@ -4,6 +4,7 @@ import chat.Addresses;
 import chat.Resource;
 import chat.pipeline.MessagePipeline;
 import chat.store.Message;
+import chat.store.Receipt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -20,7 +21,8 @@ import java.util.Set;
  * (acks=all, idempotent producer). From there the fan-out and inbox stages take it on. Creates the
  * topics it and those stages use when they are missing.
  *
- * <p>Topics: {@value Addresses#MESSAGES_TOPIC} (key conversation id, value {@link MessageRecord}),
+ * <p>Topics: {@value Addresses#MESSAGES_TOPIC} (key conversation id, value {@link MessageRecord} or
+ * {@link ReceiptRecord}),
  * {@value Addresses#INBOX_TOPIC} (key recipient user id, value {@link InboxRecord}).
  */
 public final class KafkaMessageLog implements MessagePipeline, Resource {
@@ -66,6 +68,12 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
     String value = new MessageRecord(message, originSessionId).encode();
     return producer.send(KafkaProducerRecord.create(messagesTopic, message.conversationId(), value))
         .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
+  }
+
+  @Override
+  public Future<Void> submitReceipt(Receipt receipt) {
+    return producer.send(KafkaProducerRecord.create(messagesTopic, receipt.conversationId(),
+        ReceiptRecord.encode(receipt))).mapEmpty();
   }
 
   @Override

@@ -4,6 +4,7 @@ import chat.groups.MembershipCache;
 import chat.protocol.ChatException;
 import chat.protocol.ConversationId;
 import chat.protocol.ErrorCode;
+import chat.protocol.MsgIds;
 import chat.store.Message;
 import chat.store.MessageStore;
 import io.vertx.core.Future;
@@ -36,7 +37,7 @@ final class HistoryPages {
       if (pageSize < 1 || pageSize > maxLimit) {
         throw new ChatException(ErrorCode.BAD_REQUEST, "limit must be 1 to " + maxLimit);
       }
-      Long beforeMsgId = before == null ? null : parseMsgId(before);
+      Long beforeMsgId = before == null ? null : MsgIds.parse(before, "before");
       if (conversation.isDirect()) {
         return messages.page(conversation.value(), beforeMsgId, (int) pageSize);
       }
@@ -49,17 +50,5 @@ final class HistoryPages {
     } catch (ChatException e) {
       return Future.failedFuture(e);
     }
-  }
-
-  private static long parseMsgId(String value) {
-    try {
-      long id = Long.parseLong(value);
-      if (id > 0) {
-        return id;
-      }
-    } catch (NumberFormatException ignored) {
-      // answered below
-    }
-    throw new ChatException(ErrorCode.BAD_REQUEST, "before must be a msgId");
   }
 }

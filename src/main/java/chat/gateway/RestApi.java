@@ -10,6 +10,7 @@ import chat.protocol.ErrorCode;
 import chat.protocol.Frames;
 import chat.store.ConversationSummary;
 import chat.store.Group;
+import chat.store.ReceiptStore;
 import chat.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -69,6 +70,8 @@ final class RestApi {
     router.get("/api/v1/conversations/:id/messages").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
         history.read(who.userId(), ctx.pathParam("id"), ctx.queryParams().get("before"), limit(ctx))
             .map(page -> new JsonObject().put("messages", new JsonArray(page.stream().map(Frames::message).toList()))))));
+    router.get("/api/v1/conversations/:id/receipts").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
+        receipts(who.userId(), ctx.pathParam("id")))));
     mountGroups(router);
     router.get("/health").handler(ctx -> reply(ctx, 200, Future.succeededFuture(new JsonObject().put("status", "up"))));
     router.get("/ready").handler(ctx -> reply(ctx, 200, stores.ping()
@@ -86,6 +89,26 @@ final class RestApi {
       LOG.error("unhandled failure on {}", ctx.request().path(), ctx.failure());
       fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
     });
+  }
+
+  /** Every participant's watermarks (msgIds as strings, null where none), for a participant. */
+  private Future<JsonObject> receipts(String userId, String conversationId) {
+    ConversationId conversation = ConversationId.parse(conversationId);
+    Future<List<String>> participants = conversation.isDirect()
+        ? Future.succeededFuture(conversation.requireParticipant(userId).directParticipants())
+        : groupCache.requireMember(conversation.groupId(), userId).map(Group::memberIds);
+    return participants.compose(users -> stores.receipts().all(conversation.value()).map(all -> {
+      java.util.Map<String, ReceiptStore.Watermarks> byUser = new java.util.HashMap<>();
+      all.forEach(w -> byUser.put(w.userId(), w));
+      JsonArray receipts = new JsonArray();
+      for (String user : users) {
+        ReceiptStore.Watermarks w = byUser.getOrDefault(user, new ReceiptStore.Watermarks(user, null, null));
+        receipts.add(new JsonObject().put("userId", user)
+            .put("delivered", w.delivered() == null ? null : Long.toString(w.delivered()))
+            .put("read", w.read() == null ? null : Long.toString(w.read())));
+      }
+      return new JsonObject().put("receipts", receipts);
+    }));
   }
 
   private void mountGroups(Router router) {

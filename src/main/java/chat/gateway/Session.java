@@ -7,11 +7,13 @@ import chat.delivery.SessionDirectory;
 import chat.protocol.ChatException;
 import chat.protocol.ErrorCode;
 import chat.protocol.Frames;
+import chat.protocol.MsgIds;
 import chat.protocol.SendAck;
 import chat.protocol.SendCommand;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
 import chat.store.Message;
+import chat.store.Receipt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -140,6 +142,7 @@ final class Session {
       case "send" -> send(frame, ref);
       case "sync" -> sync(frame);
       case "history" -> history(frame, ref);
+      case "receipt" -> receipt(frame, ref);
       case "ping" -> transport.send("{\"type\":\"pong\"}");
       case "auth" -> throw new ChatException(ErrorCode.BAD_REQUEST, "already authenticated");
       default -> throw new ChatException(ErrorCode.BAD_REQUEST, "unknown frame type");
@@ -210,13 +213,31 @@ final class Session {
           }
           transport.send(answer.encode());
         })
-        .onFailure(e -> {
-          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            error(ErrorCode.fromFailureCode(re.failureCode()), re.getMessage(), ref);
-          } else {
-            error(ErrorCode.INTERNAL, "not stored in time; retry with the same id", ref);
-          }
-        });
+        .onFailure(e -> replyFailed(e, ref, "not stored in time; retry with the same id"));
+  }
+
+  /** A request to a node-local verticle failed: its error, or {@code internal} when it did not answer. */
+  private void replyFailed(Throwable e, String ref, String whenUnanswered) {
+    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      error(ErrorCode.fromFailureCode(re.failureCode()), re.getMessage(), ref);
+    } else {
+      error(ErrorCode.INTERNAL, whenUnanswered, ref);
+    }
+  }
+
+  /** A delivered or read watermark; answered only when it is refused. */
+  private void receipt(JsonObject frame, String ref) {
+    String conversation = string(frame, "conversation", true);
+    Receipt.Status status = Receipt.Status.fromWire(string(frame, "status", true));
+    if (status == null) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "status must be delivered or read");
+    }
+    long upTo = MsgIds.parse(string(frame, "upTo", true), "upTo");
+    services.vertx().eventBus()
+        .<Void>request(Addresses.RECEIPT_REQUESTS, new JsonObject().put("userId", principal.userId())
+                .put("conversation", conversation).put("status", status.wire()).put("upTo", upTo),
+            new DeliveryOptions().setSendTimeout(services.settings().sendTimeoutMs()))
+        .onFailure(e -> replyFailed(e, ref, "receipt not taken in time; send it again"));
   }
 
   private void sync(JsonObject frame) {

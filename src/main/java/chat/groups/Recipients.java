@@ -23,6 +23,13 @@ public final class Recipients {
     this.groups = groups;
   }
 
+  /** The participants of a conversation now: both people of a direct chat, a group's members. */
+  public Future<List<String>> ofConversation(String conversationId) {
+    ConversationId conversation = ConversationId.parse(conversationId);
+    return conversation.isDirect() ? Future.succeededFuture(conversation.directParticipants())
+        : groups.get(conversation.groupId()).map(found -> found.map(Group::memberIds).orElse(List.of()));
+  }
+
   public Future<List<String>> of(Message message) {
     ConversationId conversation = ConversationId.parse(message.conversationId());
     if (conversation.isDirect()) {

@@ -6,6 +6,7 @@ import chat.groups.Recipients;
 import chat.protocol.Frames;
 import chat.store.InboxEvent;
 import chat.store.Message;
+import chat.store.Receipt;
 import chat.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,12 +23,25 @@ public final class DirectPipeline implements MessagePipeline {
   private final Stores stores;
   private final Recipients recipients;
   private final LiveDelivery live;
+  private final ReceiptFanout receipts;
   private final KeyedSerializer expansions = new KeyedSerializer();
 
   public DirectPipeline(Stores stores, Recipients recipients, LiveDelivery live) {
     this.stores = stores;
     this.recipients = recipients;
     this.live = live;
+    this.receipts = new ReceiptFanout(stores, recipients);
+  }
+
+  @Override
+  public Future<Void> submitReceipt(Receipt receipt) {
+    Promise<Void> stored = Promise.promise();
+    expansions.submit(receipt.conversationId(), () -> receipts.apply(receipt).map(events -> {
+      stores.inbox().append(events).onSuccess(appended -> appended.stream().filter(InboxEvent::fresh)
+          .forEach(event -> live.deliver(event, null))).<Void>mapEmpty().onComplete(stored);
+      return null;
+    })).onFailure(stored::tryFail);
+    return stored.future();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package chat.pipeline;
 
 import chat.store.Message;
+import chat.store.Receipt;
 import io.vertx.core.Future;
 
 /**
@@ -16,4 +17,10 @@ public interface MessagePipeline {
    * @return the sender's own inbox seq for the message when it is already known, else 0
    */
   Future<Long> submit(Message message, String originSessionId);
+
+  /**
+   * Takes a receipt to the conversation's fan-out, in order with its messages
+   * ({@link ReceiptFanout}); completes when it can no longer be lost.
+   */
+  Future<Void> submitReceipt(Receipt receipt);
 }

@@ -5,10 +5,13 @@ import chat.cluster.InboxRecord;
 import chat.cluster.KafkaSettings;
 import chat.cluster.KeyedBatchConsumer;
 import chat.cluster.MessageRecord;
+import chat.cluster.ReceiptRecord;
 import chat.groups.Recipients;
 import chat.pipeline.DirectPipeline;
+import chat.pipeline.ReceiptFanout;
 import chat.store.InboxEvent;
 import chat.store.MessageStore;
+import chat.store.Receipt;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -21,7 +24,8 @@ import java.util.List;
  * Cluster profile, fan-out stage: consumes {@value Addresses#MESSAGES_TOPIC} (consumer group
  * {@value Addresses#FANOUT_GROUP}), expands each message to its recipients ({@link Recipients}: the
  * two people of a direct chat, the members of a group), writes it to history and produces one
- * record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by that user. Offsets are committed only
+ * record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by that user. A receipt record
+ * ({@link ReceiptFanout}) moves its watermark and sends its events the same way. Offsets are committed only
  * after both; a replay rewrites the same history row (idempotent by msgId) and re-produces inbox
  * records that the inbox stage recognises by event id.
  *
@@ -31,15 +35,18 @@ import java.util.List;
 public final class FanoutVerticle extends VerticleBase {
   private final MessageStore messages;
   private final Recipients recipients;
+  private final ReceiptFanout receipts;
   private final KafkaSettings kafka;
   private final String nodeId;
   private String inboxTopic;
   private KafkaProducer<String, String> producer;
   private KeyedBatchConsumer loop;
 
-  public FanoutVerticle(MessageStore messages, Recipients recipients, KafkaSettings kafka, String nodeId) {
+  public FanoutVerticle(MessageStore messages, Recipients recipients, ReceiptFanout receipts, KafkaSettings kafka,
+                        String nodeId) {
     this.messages = messages;
     this.recipients = recipients;
+    this.receipts = receipts;
     this.kafka = kafka;
     this.nodeId = nodeId;
   }
@@ -57,7 +64,8 @@ public final class FanoutVerticle extends VerticleBase {
   private Future<Void> fanOutConversation(String conversationId, List<String> values) {
     Future<Void> chain = Future.succeededFuture();
     for (String value : values) {
-      chain = chain.compose(v -> fanOut(MessageRecord.decode(value)));
+      chain = chain.compose(v -> ReceiptRecord.isReceipt(value) ? announce(ReceiptRecord.decode(value))
+          : fanOut(MessageRecord.decode(value)));
     }
     return chain;
   }
@@ -67,14 +75,22 @@ public final class FanoutVerticle extends VerticleBase {
   }
 
   private Future<Void> fanOut(MessageRecord record, List<String> participants) {
-    return messages.append(record.message(), participants).compose(stored -> {
-      List<Future<?>> sends = new ArrayList<>();
-      for (InboxEvent event : DirectPipeline.inboxEvents(record.message(), participants)) {
-        sends.add(producer.send(KafkaProducerRecord.create(inboxTopic, event.userId(),
-            new InboxRecord(event, record.originSessionId()).encode())));
-      }
-      return Future.all(sends).mapEmpty();
-    });
+    return messages.append(record.message(), participants)
+        .compose(stored -> toInboxes(DirectPipeline.inboxEvents(record.message(), participants), record.originSessionId()));
+  }
+
+  /** A receipt moves its watermark and is announced to the other participants' inboxes. */
+  private Future<Void> announce(Receipt receipt) {
+    return receipts.apply(receipt).compose(events -> toInboxes(events, null));
+  }
+
+  private Future<Void> toInboxes(List<InboxEvent> events, String originSessionId) {
+    List<Future<?>> sends = new ArrayList<>(events.size());
+    for (InboxEvent event : events) {
+      sends.add(producer.send(KafkaProducerRecord.create(inboxTopic, event.userId(),
+          new InboxRecord(event, originSessionId).encode())));
+    }
+    return Future.all(sends).mapEmpty();
   }
 
   @Override

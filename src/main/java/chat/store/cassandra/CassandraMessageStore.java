@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -161,6 +162,45 @@ final class CassandraMessageStore implements MessageStore {
       }));
     });
     return Future.all(writes).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<Message>> find(String conversationId, long msgId) {
+    return cql.one(bind(findMessage, conversationId, bucketOf(msgId), msgId))
+        .map(row -> Optional.ofNullable(row).map(CassandraMessageStore::message));
+  }
+
+  /** Chained with the conversation's appends (one writer per conversation), so the count cannot race one. */
+  @Override
+  public Future<Void> markRead(String userId, String conversationId, long upTo) {
+    return writers.submit(conversationId, () -> cql.one(bind(findListRow, userId, conversationId)).compose(row -> {
+      if (row == null) {
+        return Future.<Void>succeededFuture();
+      }
+      long last = row.getLong(0);
+      Future<Long> unread = last <= upTo ? Future.succeededFuture(0L)
+          : countUnreadAfter(userId, conversationId, upTo, null, 0L);
+      return unread.compose(count -> cql.execute(bind(writeListRow, userId, conversationId, last, count))).mapEmpty();
+    }));
+  }
+
+  private static final int UNREAD_COUNT_PAGE = 100;
+
+  /** Counts messages from others newer than {@code upTo}, walking history back from {@code before}. */
+  private Future<Long> countUnreadAfter(String userId, String conversationId, long upTo, Long before, long counted) {
+    return page(conversationId, before, UNREAD_COUNT_PAGE).compose(page -> {
+      long count = counted;
+      for (Message m : page) {
+        if (m.msgId() <= upTo) {
+          return Future.succeededFuture(count);
+        }
+        if (Message.countsAsUnreadFor(m, userId)) {
+          count++;
+        }
+      }
+      return page.size() < UNREAD_COUNT_PAGE ? Future.succeededFuture(count)
+          : countUnreadAfter(userId, conversationId, upTo, page.get(page.size() - 1).msgId(), count);
+    });
   }
 
   @Override

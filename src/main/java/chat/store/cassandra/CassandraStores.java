@@ -2,6 +2,7 @@ package chat.store.cassandra;
 
 import chat.store.AccountStore;
 import chat.store.GroupStore;
+import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
@@ -24,7 +25,8 @@ import java.util.List;
  * {@link CassandraAccountStore} (accounts_by_username, accounts), {@link CassandraRefreshTokenStore}
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
  * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
- * {@link CassandraInboxStore} (inbox, inbox_events) and {@link CassandraGroupStore} (groups).
+ * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups) and
+ * {@link CassandraReceiptStore} (receipts).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -46,6 +48,7 @@ public final class CassandraStores implements Stores {
   private final CassandraIdempotencyStore idempotency;
   private final CassandraMessageStore messages;
   private final CassandraGroupStore groups;
+  private final CassandraReceiptStore receipts;
   private final CassandraInboxStore inbox;
 
   /** Creates the stores; nothing connects before {@link #open}. */
@@ -58,6 +61,7 @@ public final class CassandraStores implements Stores {
     this.idempotency = new CassandraIdempotencyStore(cql);
     this.messages = new CassandraMessageStore(cql);
     this.groups = new CassandraGroupStore(cql);
+    this.receipts = new CassandraReceiptStore(cql);
     this.inbox = new CassandraInboxStore(cql);
   }
 
@@ -91,6 +95,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraMessageStore.SCHEMA);
     schema.addAll(CassandraInboxStore.SCHEMA);
     schema.addAll(CassandraGroupStore.SCHEMA);
+    schema.addAll(CassandraReceiptStore.SCHEMA);
     return schema;
   }
 
@@ -101,7 +106,7 @@ public final class CassandraStores implements Stores {
       chain = chain.compose(v -> cql.ddl(ddl));
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
-        messages.prepare(), inbox.prepare(), groups.prepare()))).mapEmpty();
+        messages.prepare(), inbox.prepare(), groups.prepare(), receipts.prepare()))).mapEmpty();
   }
 
   @Override
@@ -142,5 +147,10 @@ public final class CassandraStores implements Stores {
   @Override
   public GroupStore groups() {
     return groups;
+  }
+
+  @Override
+  public ReceiptStore receipts() {
+    return receipts;
   }
 }

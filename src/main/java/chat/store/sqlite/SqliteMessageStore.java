@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * History and conversation lists in SQLite.
@@ -85,9 +86,28 @@ final class SqliteMessageStore implements MessageStore {
     ps.setString(1, conversationId);
     ps.setLong(2, msgId);
     try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return message(rs);
+      return rs.next() ? message(rs) : null;
     }
+  }
+
+  @Override
+  public Future<Optional<Message>> find(String conversationId, long msgId) {
+    return engine.read(db -> Optional.ofNullable(find(db, conversationId, msgId)));
+  }
+
+  @Override
+  public Future<Void> markRead(String userId, String conversationId, long upTo) {
+    return engine.write(db -> {
+      // A range of the primary key (conversation_id, msg_id) after upTo: only the unread tail.
+      PreparedStatement ps = db.prepare("UPDATE user_conversations SET unread = CASE WHEN last_msg_id <= ?1 THEN 0 "
+          + "ELSE (SELECT count(*) FROM messages WHERE conversation_id = ?2 AND msg_id > ?1 AND sender_id <> ?3 "
+          + "AND kind <> '" + Message.SYSTEM_KIND + "') END WHERE user_id = ?3 AND conversation_id = ?2");
+      ps.setLong(1, upTo);
+      ps.setString(2, conversationId);
+      ps.setString(3, userId);
+      ps.executeUpdate();
+      return null;
+    });
   }
 
   @Override
