@@ -19,7 +19,7 @@
 # Environment (defaults):
 #   CASSANDRA_PORT=19042          native (CQL) port
 #   CASSANDRA_STORAGE_PORT=17000  internode port (only this node uses it)
-#   CASSANDRA_HEAP=256m           -Xmx of the JVM
+#   CASSANDRA_HEAP=768m           -Xmx of the JVM (each table costs heap; the test runs create many keyspaces)
 #   JAVA=java                     Java 17 (or 11); if `java` is another version a
 #                                 Java 17 under /usr/lib/jvm is used
 #   START_TIMEOUT=90  STOP_TIMEOUT=60  (seconds)
@@ -30,7 +30,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/engine.sh"
 
 CASSANDRA_PORT="${CASSANDRA_PORT:-19042}"
 CASSANDRA_STORAGE_PORT="${CASSANDRA_STORAGE_PORT:-17000}"
-CASSANDRA_HEAP="${CASSANDRA_HEAP:-256m}"
+CASSANDRA_HEAP="${CASSANDRA_HEAP:-768m}"
 SYSTEM_LOG="$LOG_DIR/system.log"
 
 engine_ports() { echo "$CASSANDRA_PORT"; echo "$CASSANDRA_STORAGE_PORT"; }

@@ -336,6 +336,44 @@ public abstract class StoreContract {
         });
   }
 
+  // --- receipts ---
+
+  @Test
+  @DisplayName("Receipt watermarks only move forward, read moves delivered too, and unknown readers have none")
+  void receiptWatermarks(VertxTestContext testContext) {
+    ReceiptStore receipts = stores.receipts();
+    verifyThat(testContext, receipts.advance(new Receipt(ALICE_BOB, BOB, Receipt.Status.DELIVERED, 20, 1))
+        .compose(v -> receipts.advance(new Receipt(ALICE_BOB, BOB, Receipt.Status.DELIVERED, 10, 2)))
+        .compose(v -> receipts.advance(new Receipt(ALICE_BOB, BOB, Receipt.Status.READ, 15, 3)))
+        .compose(v -> receipts.advance(new Receipt(ALICE_BOB, ALICE, Receipt.Status.READ, 30, 4)))
+        .compose(v -> receipts.advance(new Receipt(ALICE_BOB, ALICE, Receipt.Status.READ, 25, 5)))
+        .compose(v -> Future.all(receipts.of(ALICE_BOB, BOB), receipts.of(ALICE_BOB, CAROL), receipts.all(ALICE_BOB))),
+        all -> {
+          assertThat(all.<ReceiptStore.Watermarks>resultAt(0)).isEqualTo(new ReceiptStore.Watermarks(BOB, 20L, 15L));
+          assertThat(all.<ReceiptStore.Watermarks>resultAt(1)).isEqualTo(new ReceiptStore.Watermarks(CAROL, null, null));
+          assertThat(all.<List<ReceiptStore.Watermarks>>resultAt(2)).containsExactlyInAnyOrder(
+              new ReceiptStore.Watermarks(BOB, 20L, 15L), new ReceiptStore.Watermarks(ALICE, 30L, 30L));
+        });
+  }
+
+  @Test
+  @DisplayName("Marking read sets the reader's unread count to the messages from others after the watermark")
+  void markRead(VertxTestContext testContext) {
+    MessageStore messages = stores.messages();
+    verifyThat(testContext, appendInOrder(List.of(message(ALICE_BOB, 1, ALICE, "a"), message(ALICE_BOB, 2, BOB, "b"),
+            message(ALICE_BOB, 3, ALICE, "c"), message(ALICE_BOB, 4, ALICE, "d")))
+        .compose(v -> messages.markRead(BOB, ALICE_BOB, 1))
+        .compose(v -> messages.conversations(BOB, 10)).map(list -> list.get(0).unread())
+        .compose(afterFirst -> messages.markRead(BOB, ALICE_BOB, 4).compose(v -> messages.conversations(BOB, 10))
+            .map(list -> List.of(afterFirst, list.get(0).unread())))
+        .compose(unread -> messages.find(ALICE_BOB, 2).compose(found -> messages.find(ALICE_BOB, 99)
+            .map(missing -> Map.entry(unread, List.of(found, missing))))), result -> {
+          assertThat(result.getKey()).containsExactly(2L, 0L);
+          assertThat(result.getValue().get(0)).contains(message(ALICE_BOB, 2, BOB, "b"));
+          assertThat(result.getValue().get(1)).isEmpty();
+        });
+  }
+
   // --- inbox ---
 
   @Test
