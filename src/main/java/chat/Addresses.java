@@ -17,6 +17,21 @@ public final class Addresses {
    */
   public static final String RECEIPT_REQUESTS = "chat.receipt.requests.v1";
 
+  /** Send, node-local: a user's sessions on this node changed ({@code {userId}}); presence checks whether they are online. */
+  public static final String PRESENCE_CHECKS = "chat.presence.checks.v1";
+
+  /**
+   * Request/reply, node-local: a session subscribes to users' presence ({@code {subscriber, users}}
+   * → {@code {presences: [frame...], forbidden: [userId...]}}).
+   */
+  public static final String PRESENCE_REQUESTS = "chat.presence.requests.v1";
+
+  /** Publish, to every node: a user went online or offline ({@code {user, status, lastSeen?}}, the client frame). */
+  public static final String PRESENCE_CHANGES = "chat.presence.changes.v1";
+
+  /** Send, node-local: a typing frame to pass on ({@code {userId, conversation, state}}). */
+  public static final String TYPING_REQUESTS = "chat.typing.requests.v1";
+
   /**
    * Publish, to every node: a group changed ({@code {groupId, version}}); each node's membership
    * cache drops an older copy, so the next check reads the new member list.

@@ -8,8 +8,10 @@ import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.verticles.GatewayVerticle;
 import chat.verticles.PersistenceVerticle;
+import chat.verticles.PresenceVerticle;
 import chat.verticles.ReceiptVerticle;
 import chat.verticles.RouterVerticle;
+import chat.verticles.TypingVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Deployable;
@@ -106,7 +108,7 @@ public final class Main {
         .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager)));
   }
 
-  /** Deployment order: persistence, the engine's stages, the router and receipts, then the gateways. */
+  /** Deployment order: persistence, the engine's stages, router, receipts, presence and typing, then the gateways. */
   private static Future<Node> deploy(Vertx vertx, JsonObject config, Engine engine) {
     Path dataDir = Path.of(config.getString("dataDir", "./data"));
     Clock clock = Clock.systemUTC();
@@ -141,6 +143,15 @@ public final class Main {
           deployed.add(id);
           return vertx.deployVerticle(new ReceiptVerticle(engine.stores().messages(), engine.groups(), engine.pipeline(),
               ids), options);
+        })
+        .compose(id -> {
+          deployed.add(id);
+          return vertx.deployVerticle(new PresenceVerticle(engine.directory(), engine.stores().presence(),
+              engine.stores().messages(), engine.groups(), clock), options);
+        })
+        .compose(id -> {
+          deployed.add(id);
+          return vertx.deployVerticle(new TypingVerticle(engine.directory(), engine.groups()), options);
         })
         .compose(id -> {
           deployed.add(id);

@@ -8,6 +8,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.multimap.MultiMap;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.Collection;
@@ -62,8 +63,11 @@ public final class HazelcastSessionDirectory implements SessionDirectory, Resour
       @Override
       public void memberRemoved(MembershipEvent event) {
         String gone = event.getMember().getUuid().toString();
-        writer.executeBlocking(() -> purge(gone), false)
-            .onSuccess(n -> LOG.info("node {} left: {} users dropped from the session directory", gone, n));
+        writer.executeBlocking(() -> purge(gone), false).onSuccess(users -> {
+          LOG.info("node {} left: {} users dropped from the session directory", gone, users.size());
+          // their presence may have ended with that node
+          users.forEach(user -> vertx.eventBus().send(Addresses.PRESENCE_CHECKS, new JsonObject().put("userId", user)));
+        });
       }
     });
     return Future.succeededFuture();
@@ -102,12 +106,13 @@ public final class HazelcastSessionDirectory implements SessionDirectory, Resour
     return vertx.executeBlocking(() -> List.copyOf(byUser.get(userId)), false);
   }
 
-  private int purge(String node) {
+  /** Drops a node's entries; answers the users it had (empty for every survivor but the first to purge). */
+  private Collection<String> purge(String node) {
     Collection<String> users = byNode.remove(node);
     for (String user : users) {
       byUser.remove(user, node);
     }
-    return users.size();
+    return users;
   }
 
   /** Leaving on purpose: drop this node's entries now rather than waiting for the others to notice. */

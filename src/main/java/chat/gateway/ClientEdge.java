@@ -1,12 +1,14 @@
 package chat.gateway;
 
 import chat.auth.AuthService;
+import chat.limits.RateLimits;
 import chat.groups.GroupService;
 import chat.groups.MembershipCache;
 import chat.delivery.SessionDirectory;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -16,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.time.Clock;
 import java.util.UUID;
 
 /**
@@ -35,7 +38,7 @@ public final class ClientEdge {
   private final MembershipCache groupCache;
 
   public ClientEdge(Vertx vertx, AuthService auth, Stores stores, SessionDirectory directory, GroupService groups,
-                    MembershipCache groupCache, GatewaySettings settings) {
+                    MembershipCache groupCache, RateLimits limits, Clock clock, GatewaySettings settings) {
     this.vertx = vertx;
     this.auth = auth;
     this.stores = stores;
@@ -43,7 +46,8 @@ public final class ClientEdge {
     this.groupCache = groupCache;
     this.settings = settings;
     HistoryPages history = new HistoryPages(stores.messages(), groupCache, settings.historyPageMax());
-    this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, directory, settings);
+    this.services = new Session.Services(vertx, auth, stores.inbox(), history, registry, directory, limits, clock,
+        settings);
   }
 
   public void mount(Router router) {
@@ -54,6 +58,23 @@ public final class ClientEdge {
     // SockJS's XHR transports read their payload from the request body.
     router.route("/sockjs/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxTransportFrameBytes()));
     router.route("/sockjs/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(this::sockJs));
+  }
+
+  /** Pushes a presence transition to this instance's sessions that watch the user. */
+  public void presenceChanged(JsonObject presence) {
+    String frame = null;
+    for (Session session : registry.watching(presence.getString("user"))) {
+      if (frame == null) {
+        frame = presence.encode();
+      }
+      session.push(frame);
+    }
+  }
+
+  /** Closes this instance's sessions that have been silent for the heartbeat timeout. */
+  public void closeSilentSessions() {
+    long now = services.clock().millis();
+    registry.all().forEach(session -> session.closeIfSilent(now));
   }
 
   /** Pushes a durable inbox event to this instance's sessions of its user. */

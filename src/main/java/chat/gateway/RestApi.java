@@ -72,6 +72,12 @@ final class RestApi {
             .map(page -> new JsonObject().put("messages", new JsonArray(page.stream().map(Frames::message).toList()))))));
     router.get("/api/v1/conversations/:id/receipts").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who ->
         receipts(who.userId(), ctx.pathParam("id")))));
+    router.patch("/api/v1/me").handler(ctx -> reply(ctx, 200, caller(ctx).compose(who -> body(ctx).compose(json -> {
+      if (!(json.getValue("showLastSeen") instanceof Boolean show)) {
+        return Future.failedFuture(new ChatException(ErrorCode.BAD_REQUEST, "showLastSeen must be true or false"));
+      }
+      return stores.presence().setShowLastSeen(who.userId(), show).map(v -> new JsonObject().put("showLastSeen", show));
+    }))));
     mountGroups(router);
     router.get("/health").handler(ctx -> reply(ctx, 200, Future.succeededFuture(new JsonObject().put("status", "up"))));
     router.get("/ready").handler(ctx -> reply(ctx, 200, stores.ping()

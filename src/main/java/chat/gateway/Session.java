@@ -4,7 +4,9 @@ import chat.Addresses;
 import chat.auth.AuthService;
 import chat.auth.Principal;
 import chat.delivery.SessionDirectory;
+import chat.limits.RateLimits;
 import chat.protocol.ChatException;
+import chat.protocol.ConversationId;
 import chat.protocol.ErrorCode;
 import chat.protocol.Frames;
 import chat.protocol.MsgIds;
@@ -23,8 +25,13 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +45,20 @@ final class Session {
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   static final int CLOSE_UNAUTHORIZED = 4401;
   static final int CLOSE_TOO_SLOW = 1013;
+  static final int CLOSE_SILENT = 4408;
+  /** A typing start stands for this long without a new start; then the others are told it stopped. */
+  static final long TYPING_EXPIRY_MS = 6_000;
 
   /** Frames a client may send after its auth frame but before ready; they are served after ready. */
   private static final int EARLY_FRAMES_MAX = 32;
+  /** Users one presence.subscribe frame may name. */
+  private static final int PRESENCE_WATCH_MAX = 200;
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, READY, CLOSED }
 
   /** What every session of one gateway instance shares. */
   record Services(Vertx vertx, AuthService auth, InboxStore inbox, HistoryPages history, SessionRegistry registry,
-                  SessionDirectory directory, GatewaySettings settings) {
+                  SessionDirectory directory, RateLimits limits, Clock clock, GatewaySettings settings) {
   }
 
   private final String id;
@@ -59,6 +71,12 @@ final class Session {
   private List<String> heldBack = new ArrayList<>();
   /** Client frames that arrive while the token is being checked; served right after ready. */
   private List<String> early = new ArrayList<>();
+  /** When the client last showed a sign of life (ms, the services' clock). */
+  private long lastSignOfLife;
+  /** Users this session watches the presence of. */
+  private final Set<String> watching = new HashSet<>();
+  /** Conversation → the timer that ends this session's typing there. */
+  private final Map<String, Long> typing = new HashMap<>();
 
   Session(String id, Transport transport, Services services) {
     this.id = id;
@@ -76,6 +94,7 @@ final class Session {
 
   /** Starts the auth clock; {@code presentedToken} is a token from the upgrade request, if any. */
   void start(String presentedToken) {
+    lastSignOfLife = services.clock().millis();
     authTimer = services.vertx().setTimer(services.settings().authTimeoutMs(), t -> {
       if (state == State.AWAITING_AUTH || state == State.AUTHENTICATING) {
         reject("no auth frame within " + services.settings().authTimeoutMs() + " ms");
@@ -90,6 +109,7 @@ final class Session {
     if (state == State.CLOSED) {
       return;
     }
+    lastSignOfLife = services.clock().millis();
     if (state == State.AUTHENTICATING) {
       if (early.size() < EARLY_FRAMES_MAX) {
         early.add(text);
@@ -118,6 +138,7 @@ final class Session {
   }
 
   void onBinary() {
+    lastSignOfLife = services.clock().millis();
     if (state != State.CLOSED) {
       error(ErrorCode.BAD_REQUEST, "frames must be JSON text, not binary", null);
     }
@@ -143,6 +164,8 @@ final class Session {
       case "sync" -> sync(frame);
       case "history" -> history(frame, ref);
       case "receipt" -> receipt(frame, ref);
+      case "typing" -> typing(frame);
+      case "presence.subscribe" -> subscribe(frame, ref);
       case "ping" -> transport.send("{\"type\":\"pong\"}");
       case "auth" -> throw new ChatException(ErrorCode.BAD_REQUEST, "already authenticated");
       default -> throw new ChatException(ErrorCode.BAD_REQUEST, "unknown frame type");
@@ -177,6 +200,7 @@ final class Session {
           List<String> waiting = early;
           early = null;
           waiting.forEach(this::onText);
+          checkPresence();
         })
         .onFailure(e -> {
           if (e instanceof ChatException ce && ce.code == ErrorCode.UNAUTHORIZED) {
@@ -223,6 +247,75 @@ final class Session {
     } else {
       error(ErrorCode.INTERNAL, whenUnanswered, ref);
     }
+  }
+
+  /** Passes a typing state on; a start lasts {@link #TYPING_EXPIRY_MS} unless renewed. Over the rate limit: dropped. */
+  private void typing(JsonObject frame) {
+    String conversation = string(frame, "conversation", true);
+    String state = string(frame, "state", true);
+    if (!"start".equals(state) && !"stop".equals(state)) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "state must be start or stop");
+    }
+    ConversationId.parse(conversation);
+    if (!services.limits().typingPerUser.tryAcquire(principal.userId())) {
+      return;
+    }
+    Long expiry = typing.remove(conversation);
+    if (expiry != null) {
+      services.vertx().cancelTimer(expiry);
+    }
+    if ("start".equals(state)) {
+      typing.put(conversation, services.vertx().setTimer(TYPING_EXPIRY_MS, t -> {
+        typing.remove(conversation);
+        passTyping(conversation, "stop");
+      }));
+    }
+    passTyping(conversation, state);
+  }
+
+  private void passTyping(String conversation, String state) {
+    services.vertx().eventBus().send(Addresses.TYPING_REQUESTS, new JsonObject().put("userId", principal.userId())
+        .put("conversation", conversation).put("state", state));
+  }
+
+  /** Answers the watched users' presence now; transitions follow as they happen, until the socket closes. */
+  private void subscribe(JsonObject frame, String ref) {
+    if (!(frame.getValue("users") instanceof JsonArray users) || users.isEmpty() || users.size() > PRESENCE_WATCH_MAX
+        || !users.stream().allMatch(u -> u instanceof String s && !s.isEmpty() && s.length() <= 64)) {
+      throw new ChatException(ErrorCode.BAD_REQUEST, "users must be 1 to " + PRESENCE_WATCH_MAX + " user ids");
+    }
+    services.vertx().eventBus()
+        .<JsonObject>request(Addresses.PRESENCE_REQUESTS, new JsonObject().put("subscriber", principal.userId())
+            .put("users", users))
+        .onSuccess(reply -> {
+          if (state == State.CLOSED) {
+            return;
+          }
+          JsonArray forbidden = reply.body().getJsonArray("forbidden");
+          if (!forbidden.isEmpty()) {
+            transport.send(Frames.error(ErrorCode.FORBIDDEN, "you share no conversation with "
+                + String.join(", ", forbidden.stream().map(String.class::cast).toList()), ref).encode());
+          }
+          for (Object presence : reply.body().getJsonArray("presences")) {
+            String user = ((JsonObject) presence).getString("user");
+            if (watching.add(user)) {
+              services.registry().watch(user, this);
+            }
+            transport.send(((JsonObject) presence).encode());
+          }
+        })
+        .onFailure(e -> internal("presence", e, ref));
+  }
+
+  /** Closes a session that has shown no sign of life for the heartbeat timeout (the sweep calls this). */
+  void closeIfSilent(long now) {
+    if (state == State.READY && now - lastSignOfLife > services.settings().heartbeatTimeoutMs()) {
+      close(CLOSE_SILENT, "no sign of life within the heartbeat timeout");
+    }
+  }
+
+  private void checkPresence() {
+    services.vertx().eventBus().send(Addresses.PRESENCE_CHECKS, new JsonObject().put("userId", principal.userId()));
   }
 
   /** A delivered or read watermark; answered only when it is refused. */
@@ -329,7 +422,12 @@ final class Session {
     services.vertx().cancelTimer(authTimer);
     if (principal != null) {
       services.registry().remove(this);
-      services.directory().sessionClosed(principal.userId());
+      watching.forEach(user -> services.registry().unwatch(user, this));
+      typing.forEach((conversation, timer) -> {
+        services.vertx().cancelTimer(timer);
+        passTyping(conversation, "stop");
+      });
+      services.directory().sessionClosed(principal.userId()).onComplete(v -> checkPresence());
     }
   }
 

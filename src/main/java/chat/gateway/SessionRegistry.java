@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The authenticated sessions of one gateway instance, by user. Confined to that instance's event
+ * The authenticated sessions of one gateway instance, by user, and who watches whose presence. Confined to that instance's event
  * loop (sessions are created, closed and pushed to there), so it needs no locking.
  */
 final class SessionRegistry {
   private final Map<String, List<Session>> byUser = new HashMap<>();
+  private final Map<String, List<Session>> watchers = new HashMap<>();
 
   void add(Session session) {
     byUser.computeIfAbsent(session.userId(), u -> new ArrayList<>(2)).add(session);
@@ -25,5 +26,28 @@ final class SessionRegistry {
 
   List<Session> of(String userId) {
     return byUser.getOrDefault(userId, List.of());
+  }
+
+  /** Every session, for the heartbeat sweep (a copy: the sweep closes some). */
+  List<Session> all() {
+    List<Session> all = new ArrayList<>();
+    byUser.values().forEach(all::addAll);
+    return all;
+  }
+
+  void watch(String watchedUser, Session watcher) {
+    watchers.computeIfAbsent(watchedUser, u -> new ArrayList<>(2)).add(watcher);
+  }
+
+  void unwatch(String watchedUser, Session watcher) {
+    List<Session> sessions = watchers.get(watchedUser);
+    if (sessions != null && sessions.remove(watcher) && sessions.isEmpty()) {
+      watchers.remove(watchedUser);
+    }
+  }
+
+  /** The sessions watching a user's presence. */
+  List<Session> watching(String watchedUser) {
+    return watchers.getOrDefault(watchedUser, List.of());
   }
 }

@@ -14,6 +14,8 @@ public final class RateLimits {
   public final RateLimiter loginPerUsername;
   /** Registrations per client address. */
   public final RateLimiter registerPerAddress;
+  /** Typing frames a user may send; extra ones are dropped silently. */
+  public final RateLimiter typingPerUser;
 
   public RateLimits(JsonObject limits, Clock clock) {
     this.sendPerUser = new RateLimiter("send", limits.getDouble("sendPerSecond", 50.0),
@@ -22,5 +24,7 @@ public final class RateLimits {
     this.loginPerUsername = new RateLimiter("login", loginPerMinute / 60.0, loginPerMinute, clock);
     double registerPerMinute = limits.getDouble("registerPerMinute", 30.0);
     this.registerPerAddress = new RateLimiter("register", registerPerMinute / 60.0, registerPerMinute, clock);
+    this.typingPerUser = new RateLimiter("typing", limits.getDouble("typingPerSecond", 2.0),
+        limits.getDouble("typingBurst", 6.0), clock);
   }
 }

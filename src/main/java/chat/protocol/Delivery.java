@@ -3,7 +3,7 @@ package chat.protocol;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Router → gateways: a durable inbox event to push to a user's live sessions, except the session
+ * Router → gateways: a durable inbox event (or, with seq 0, a transient frame such as typing) to push to a user's live sessions, except the session
  * that caused it ({@code excludeSessionId}, which got an ack instead). {@code payload} is the
  * frame as JSON without its seq.
  */
@@ -19,8 +19,8 @@ public record Delivery(String userId, long seq, String payload, String excludeSe
         json.getString("excludeSessionId"));
   }
 
-  /** The client frame: the stored payload with its {@code seq}. */
+  /** The client frame: the stored payload with its {@code seq}; a transient frame (typing, seq 0) as it is. */
   public String frame() {
-    return Frames.withSeq(payload, seq);
+    return seq > 0 ? Frames.withSeq(payload, seq) : payload;
   }
 }

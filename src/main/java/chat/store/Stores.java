@@ -22,4 +22,6 @@ public interface Stores extends Resource {
   GroupStore groups();
 
   ReceiptStore receipts();
+
+  PresenceStore presence();
 }

@@ -12,6 +12,7 @@ import chat.limits.RateLimits;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -50,7 +51,8 @@ public final class GatewayVerticle extends VerticleBase {
     AuthService auth = new AuthService(vertx, stores, AuthService.Settings.from(config().getJsonObject("auth")),
         limits, clock, ids);
     Router router = Router.router(vertx);
-    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, settings);
+    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, limits, clock, settings);
+    vertx.setPeriodic(settings.heartbeatIntervalMs(), t -> edge.closeSilentSessions());
     edge.mount(router);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())
@@ -59,6 +61,8 @@ public final class GatewayVerticle extends VerticleBase {
         .requestHandler(router);
     return Future.join(
         vertx.eventBus().<Delivery>consumer(Addresses.deliveriesFor(directory.nodeId()), m -> edge.deliver(m.body()))
+            .completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE_CHANGES, m -> edge.presenceChanged(m.body()))
             .completion(),
         server.listen(settings.port(), settings.host()));
   }

@@ -2,6 +2,7 @@ package chat.store.cassandra;
 
 import chat.store.AccountStore;
 import chat.store.GroupStore;
+import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
@@ -25,8 +26,8 @@ import java.util.List;
  * {@link CassandraAccountStore} (accounts_by_username, accounts), {@link CassandraRefreshTokenStore}
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
  * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
- * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups) and
- * {@link CassandraReceiptStore} (receipts).
+ * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups),
+ * {@link CassandraReceiptStore} (receipts) and {@link CassandraPresenceStore} (presence).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -49,6 +50,7 @@ public final class CassandraStores implements Stores {
   private final CassandraMessageStore messages;
   private final CassandraGroupStore groups;
   private final CassandraReceiptStore receipts;
+  private final CassandraPresenceStore presence;
   private final CassandraInboxStore inbox;
 
   /** Creates the stores; nothing connects before {@link #open}. */
@@ -62,6 +64,7 @@ public final class CassandraStores implements Stores {
     this.messages = new CassandraMessageStore(cql);
     this.groups = new CassandraGroupStore(cql);
     this.receipts = new CassandraReceiptStore(cql);
+    this.presence = new CassandraPresenceStore(cql);
     this.inbox = new CassandraInboxStore(cql);
   }
 
@@ -96,6 +99,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraInboxStore.SCHEMA);
     schema.addAll(CassandraGroupStore.SCHEMA);
     schema.addAll(CassandraReceiptStore.SCHEMA);
+    schema.addAll(CassandraPresenceStore.SCHEMA);
     return schema;
   }
 
@@ -106,7 +110,8 @@ public final class CassandraStores implements Stores {
       chain = chain.compose(v -> cql.ddl(ddl));
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
-        messages.prepare(), inbox.prepare(), groups.prepare(), receipts.prepare()))).mapEmpty();
+        messages.prepare(), inbox.prepare(), groups.prepare(), receipts.prepare(),
+        presence.prepare()))).mapEmpty();
   }
 
   @Override
@@ -152,5 +157,10 @@ public final class CassandraStores implements Stores {
   @Override
   public ReceiptStore receipts() {
     return receipts;
+  }
+
+  @Override
+  public PresenceStore presence() {
+    return presence;
   }
 }

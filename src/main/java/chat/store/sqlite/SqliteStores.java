@@ -2,6 +2,7 @@ package chat.store.sqlite;
 
 import chat.store.AccountStore;
 import chat.store.GroupStore;
+import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
@@ -28,6 +29,7 @@ public final class SqliteStores implements Stores {
   private final SqliteInboxStore inbox;
   private final SqliteGroupStore groups;
   private final SqliteReceiptStore receipts;
+  private final SqlitePresenceStore presence;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -39,6 +41,7 @@ public final class SqliteStores implements Stores {
     this.inbox = new SqliteInboxStore(engine);
     this.groups = new SqliteGroupStore(engine);
     this.receipts = new SqliteReceiptStore(engine);
+    this.presence = new SqlitePresenceStore(engine);
   }
 
   @Override
@@ -51,6 +54,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteInboxStore.SCHEMA);
     schema.addAll(SqliteGroupStore.SCHEMA);
     schema.addAll(SqliteReceiptStore.SCHEMA);
+    schema.addAll(SqlitePresenceStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -106,5 +110,10 @@ public final class SqliteStores implements Stores {
   @Override
   public ReceiptStore receipts() {
     return receipts;
+  }
+
+  @Override
+  public PresenceStore presence() {
+    return presence;
   }
 }
