@@ -1,6 +1,7 @@
 package chat.delivery;
 
 import chat.Addresses;
+import chat.notify.NotificationVerticle;
 import chat.protocol.Delivery;
 import chat.store.InboxEvent;
 import io.vertx.core.eventbus.EventBus;
@@ -22,6 +23,7 @@ public final class LiveDelivery {
   public void deliver(InboxEvent event, String excludeSessionId) {
     directory.nodesOf(event.userId()).onSuccess(nodes -> {
       if (nodes.isEmpty()) {
+        NotificationVerticle.notice(bus, event);
         return;
       }
       Delivery delivery = new Delivery(event.userId(), event.seq(), event.payload(), excludeSessionId);

@@ -5,6 +5,7 @@ import chat.store.GroupStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
+import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
 import chat.store.Stores;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ public final class SqliteStores implements Stores {
   private final SqliteMessageStore messages;
   private final SqliteInboxStore inbox;
   private final SqliteGroupStore groups;
+  private final SqlitePushSubscriptionStore pushSubscriptions;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -36,6 +38,7 @@ public final class SqliteStores implements Stores {
     this.messages = new SqliteMessageStore(engine);
     this.inbox = new SqliteInboxStore(engine);
     this.groups = new SqliteGroupStore(engine);
+    this.pushSubscriptions = new SqlitePushSubscriptionStore(engine);
   }
 
   @Override
@@ -47,6 +50,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteMessageStore.SCHEMA);
     schema.addAll(SqliteInboxStore.SCHEMA);
     schema.addAll(SqliteGroupStore.SCHEMA);
+    schema.addAll(SqlitePushSubscriptionStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -97,5 +101,10 @@ public final class SqliteStores implements Stores {
   @Override
   public GroupStore groups() {
     return groups;
+  }
+
+  @Override
+  public PushSubscriptionStore pushSubscriptions() {
+    return pushSubscriptions;
   }
 }
