@@ -19,7 +19,10 @@ public final class LiveDelivery {
     this.directory = directory;
   }
 
-  /** Pushes a freshly stored event to every live session of its user but {@code excludeSessionId}. */
+  /**
+   * Pushes a freshly stored event to every live session of its user but {@code excludeSessionId};
+   * the event of a user with no live session goes to this node's notifications instead.
+   */
   public void deliver(InboxEvent event, String excludeSessionId) {
     directory.nodesOf(event.userId()).onSuccess(nodes -> {
       if (nodes.isEmpty()) {
