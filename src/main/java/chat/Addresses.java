@@ -38,6 +38,12 @@ public final class Addresses {
    */
   public static final String GROUP_CHANGES = "chat.groups.changes.v1";
 
+  /**
+   * Send, node-local: an inbox event of a user with no live session ({@code {userId, event}}, the
+   * event's JSON payload as a string) for the node's notification verticle to notify.
+   */
+  public static final String NOTIFICATIONS = "chat.notifications.v1";
+
   /** Kafka topic (cluster profile): accepted messages, keyed by conversation id, so each conversation keeps one order. */
   public static final String MESSAGES_TOPIC = "chat.messages.v1";
 

@@ -6,6 +6,7 @@ import chat.config.ChatConfig;
 import chat.groups.GroupService;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.notify.NotificationVerticle;
 import chat.verticles.GatewayVerticle;
 import chat.verticles.PersistenceVerticle;
 import chat.verticles.PresenceVerticle;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts one node, embedded or cluster profile. Deployment order: persistence (stores and logs
  * open), the profile's stages (cluster: inbox and fan-out consumers), the router (consumes send
- * requests), then the gateways (accept clients), so nothing accepts a client before it can be served.
+ * requests), notifications, then the gateways (accept clients), so nothing accepts a client before it
+ * can be served.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -108,7 +110,7 @@ public final class Main {
         .compose(vertx -> deploy(vertx, config, Engine.cluster(vertx, config, clusterManager)));
   }
 
-  /** Deployment order: persistence, the engine's stages, router, receipts, presence and typing, then the gateways. */
+  /** Deployment order: persistence, the engine's stages, router, receipts, presence, typing and notifications, then the gateways. */
   private static Future<Node> deploy(Vertx vertx, JsonObject config, Engine engine) {
     Path dataDir = Path.of(config.getString("dataDir", "./data"));
     Clock clock = Clock.systemUTC();
@@ -152,6 +154,10 @@ public final class Main {
         .compose(id -> {
           deployed.add(id);
           return vertx.deployVerticle(new TypingVerticle(engine.directory(), engine.groups()), options);
+        })
+        .compose(id -> {
+          deployed.add(id);
+          return NotificationVerticle.deploy(vertx, engine.stores().pushSubscriptions(), engine.directory(), options);
         })
         .compose(id -> {
           deployed.add(id);

@@ -1,11 +1,8 @@
 package chat.auth;
 
+import chat.config.KeyFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -26,23 +23,10 @@ public final class JwtKeys {
       }
       return configured;
     }
-    Path file = dataDir.resolve(FILE_NAME);
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-    Files.createDirectories(dataDir);
-    byte[] secret = new byte[32];
-    new SecureRandom().nextBytes(secret);
-    String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
-    Files.writeString(tmp, encoded, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
-    try {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // best effort on non-POSIX file systems
-    }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return encoded;
+    return KeyFiles.loadOrCreate(dataDir, FILE_NAME, () -> {
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    });
   }
 }

@@ -33,7 +33,12 @@ public final class ChatConfig {
       Map.entry("CHAT_CASSANDRA_DC", "cassandra.localDc"),
       Map.entry("CHAT_CASSANDRA_KEYSPACE", "cassandra.keyspace"),
       Map.entry("CHAT_GROUP_MAX_MEMBERS", "groups.maxMembers"),
-      Map.entry("CHAT_HEARTBEAT_TIMEOUT_MS", "http.heartbeatTimeoutMs"));
+      Map.entry("CHAT_HEARTBEAT_TIMEOUT_MS", "http.heartbeatTimeoutMs"),
+      Map.entry("CHAT_NOTIFY_WINDOW_MS", "notify.windowMs"),
+      Map.entry("CHAT_NOTIFY_WEBHOOK_URL", "notify.webhook.url"),
+      Map.entry("CHAT_NOTIFY_WEBHOOK_SECRET", "notify.webhook.secret"),
+      Map.entry("CHAT_VAPID_PRIVATE_KEY", "notify.webPush.vapidPrivateKey"),
+      Map.entry("CHAT_VAPID_SUBJECT", "notify.webPush.subject"));
 
   private ChatConfig() {
   }

@@ -1,6 +1,7 @@
 package chat.delivery;
 
 import chat.Addresses;
+import chat.notify.NotificationVerticle;
 import chat.protocol.Delivery;
 import chat.store.InboxEvent;
 import io.vertx.core.eventbus.EventBus;
@@ -18,10 +19,14 @@ public final class LiveDelivery {
     this.directory = directory;
   }
 
-  /** Pushes a freshly stored event to every live session of its user but {@code excludeSessionId}. */
+  /**
+   * Pushes a freshly stored event to every live session of its user but {@code excludeSessionId};
+   * the event of a user with no live session goes to this node's notifications instead.
+   */
   public void deliver(InboxEvent event, String excludeSessionId) {
     directory.nodesOf(event.userId()).onSuccess(nodes -> {
       if (nodes.isEmpty()) {
+        NotificationVerticle.notice(bus, event);
         return;
       }
       Delivery delivery = new Delivery(event.userId(), event.seq(), event.payload(), excludeSessionId);

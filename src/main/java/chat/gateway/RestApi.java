@@ -216,6 +216,11 @@ final class RestApi {
   }
 
   private Future<Principal> caller(RoutingContext ctx) {
+    return caller(auth, ctx);
+  }
+
+  /** The authenticated caller of a request ({@code Authorization: Bearer <access token>}). */
+  static Future<Principal> caller(AuthService auth, RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(new ChatException(ErrorCode.UNAUTHORIZED, "Authorization: Bearer <token> is required"));
@@ -223,7 +228,7 @@ final class RestApi {
     return auth.authenticate(header.substring(7).trim());
   }
 
-  private static Future<JsonObject> body(RoutingContext ctx) {
+  static Future<JsonObject> body(RoutingContext ctx) {
     try {
       JsonObject json = ctx.body().asJsonObject();
       return json == null ? Future.failedFuture(new ChatException(ErrorCode.BAD_REQUEST, "a JSON body is required"))
@@ -233,7 +238,7 @@ final class RestApi {
     }
   }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+  static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
     result.onComplete(ar -> {
       if (ctx.response().ended()) {
         return;

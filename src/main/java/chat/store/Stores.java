@@ -24,4 +24,6 @@ public interface Stores extends Resource {
   ReceiptStore receipts();
 
   PresenceStore presence();
+
+  PushSubscriptionStore pushSubscriptions();
 }

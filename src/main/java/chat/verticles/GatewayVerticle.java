@@ -7,8 +7,10 @@ import chat.gateway.ClientEdge;
 import chat.groups.GroupService;
 import chat.groups.MembershipCache;
 import chat.gateway.GatewaySettings;
+import chat.gateway.PushApi;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.notify.WebPushSettings;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Future;
@@ -54,6 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
     ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, limits, clock, settings);
     vertx.setPeriodic(settings.heartbeatIntervalMs(), t -> edge.closeSilentSessions());
     edge.mount(router);
+    new PushApi(auth, stores.pushSubscriptions(), WebPushSettings.from(config()), clock).mount(router);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())
         .setMaxWebSocketMessageSize(settings.maxTransportFrameBytes())

@@ -491,6 +491,61 @@ public abstract class StoreContract {
         all -> assertThat(all.<Object>list()).containsExactly(new Redemption.Reused("f1"), 100L));
   }
 
+  // --- push subscriptions ---
+
+  @Test
+  @DisplayName("Saved push subscriptions are listed for their user, oldest first, with their keys, and for nobody else")
+  void pushSubscriptionsAreListedPerUser(VertxTestContext testContext) {
+    PushSubscriptionStore subscriptions = stores.pushSubscriptions();
+    PushSubscription phone = subscription(BOB, "https://push.example/phone", NOW);
+    PushSubscription laptop = subscription(BOB, "https://push.example/laptop", NOW + 1);
+    verifyThat(testContext, subscriptions.save(laptop)
+        .compose(v -> subscriptions.save(phone))
+        .compose(v -> subscriptions.save(subscription(CAROL, "https://push.example/carol", NOW)))
+        .compose(v -> Future.all(subscriptions.of(BOB), subscriptions.of(ALICE))), all -> {
+          assertThat(all.<List<PushSubscription>>resultAt(0)).containsExactly(phone, laptop);
+          assertThat(all.<List<PushSubscription>>resultAt(1)).isEmpty();
+        });
+  }
+
+  @Test
+  @DisplayName("Saving an endpoint again replaces its keys, and saving it for another user moves it to that user")
+  void pushEndpointHasOneOwner(VertxTestContext testContext) {
+    PushSubscriptionStore subscriptions = stores.pushSubscriptions();
+    String endpoint = "https://push.example/shared-browser";
+    PushSubscription renewed = new PushSubscription(BOB, endpoint, "p256dh-2", "auth-2", NOW + 1);
+    PushSubscription moved = new PushSubscription(CAROL, endpoint, "p256dh-3", "auth-3", NOW + 2);
+    List<List<PushSubscription>> seen = new ArrayList<>();
+    verifyThat(testContext, subscriptions.save(subscription(BOB, endpoint, NOW))
+        .compose(v -> subscriptions.save(renewed))
+        .compose(v -> subscriptions.of(BOB)).map(seen::add)
+        .compose(v -> subscriptions.save(moved))
+        .compose(v -> Future.all(subscriptions.of(BOB), subscriptions.of(CAROL))), all -> {
+          assertThat(seen).containsExactly(List.of(renewed));
+          assertThat(all.<List<PushSubscription>>resultAt(0)).isEmpty();
+          assertThat(all.<List<PushSubscription>>resultAt(1)).containsExactly(moved);
+        });
+  }
+
+  @Test
+  @DisplayName("Removing a push subscription removes only the user's own endpoint and reports whether there was one")
+  void pushSubscriptionRemoval(VertxTestContext testContext) {
+    PushSubscriptionStore subscriptions = stores.pushSubscriptions();
+    PushSubscription bobs = subscription(BOB, "https://push.example/bob", NOW);
+    PushSubscription carols = subscription(CAROL, "https://push.example/carol", NOW);
+    List<Boolean> removed = new ArrayList<>();
+    verifyThat(testContext, subscriptions.save(bobs)
+        .compose(v -> subscriptions.save(carols))
+        .compose(v -> subscriptions.remove(BOB, carols.endpoint())).map(removed::add)
+        .compose(v -> subscriptions.remove(BOB, bobs.endpoint())).map(removed::add)
+        .compose(v -> subscriptions.remove(BOB, bobs.endpoint())).map(removed::add)
+        .compose(v -> Future.all(subscriptions.of(BOB), subscriptions.of(CAROL))), all -> {
+          assertThat(removed).containsExactly(false, true, false);
+          assertThat(all.<List<PushSubscription>>resultAt(0)).isEmpty();
+          assertThat(all.<List<PushSubscription>>resultAt(1)).containsExactly(carols);
+        });
+  }
+
   // --- readiness ---
 
   @Test
@@ -559,6 +614,10 @@ public abstract class StoreContract {
 
   private static RefreshToken token(String hash, String familyId, long expiresAt) {
     return new RefreshToken(hash, ALICE, "phone", familyId, expiresAt);
+  }
+
+  private static PushSubscription subscription(String userId, String endpoint, long createdAt) {
+    return new PushSubscription(userId, endpoint, "p256dh-of-" + endpoint, "auth-of-" + endpoint, createdAt);
   }
 
   private static Group group(String groupId, long version, List<Member> members) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -30,9 +31,11 @@ public final class TestCluster implements AutoCloseable {
   private final String runId;
   private final int[] hazelcastPorts;
   private final ChildNode[] nodes;
+  private final Consumer<JsonObject> tweak;
 
-  private TestCluster(Path dir, int size) throws IOException {
+  private TestCluster(Path dir, int size, Consumer<JsonObject> tweak) throws IOException {
     this.dir = dir;
+    this.tweak = tweak;
     this.runId = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
     this.hazelcastPorts = new int[size];
     for (int i = 0; i < size; i++) {
@@ -66,7 +69,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code size} nodes one after another (the first creates keyspace, tables and topics). */
   public static TestCluster start(Path dir, int size) throws Exception {
-    TestCluster cluster = new TestCluster(dir, size);
+    return start(dir, size, config -> { });
+  }
+
+  /** The same, with {@code tweak} applied to every node's config. */
+  public static TestCluster start(Path dir, int size, Consumer<JsonObject> tweak) throws Exception {
+    TestCluster cluster = new TestCluster(dir, size, tweak);
     try {
       for (int i = 0; i < size; i++) {
         cluster.nodes[i] = ChildNode.start(cluster.config(i), dir.resolve("node" + i));
@@ -117,6 +125,7 @@ public final class TestCluster implements AutoCloseable {
     config.getJsonObject("kafka").put("bootstrap", KAFKA).put("namespace", runId)
         .put("messagesPartitions", 6).put("inboxPartitions", 6);
     config.getJsonObject("cassandra").put("contactPoints", CASSANDRA).put("keyspace", runId);
+    tweak.accept(config);
     return config;
   }
 

@@ -7,6 +7,7 @@ import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
+import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
 import chat.store.Stores;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
@@ -27,7 +28,8 @@ import java.util.List;
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
  * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
  * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups),
- * {@link CassandraReceiptStore} (receipts) and {@link CassandraPresenceStore} (presence).
+ * {@link CassandraReceiptStore} (receipts), {@link CassandraPresenceStore} (presence) and
+ * {@link CassandraPushSubscriptionStore} (push_subscriptions, push_subscription_owners).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -52,6 +54,7 @@ public final class CassandraStores implements Stores {
   private final CassandraReceiptStore receipts;
   private final CassandraPresenceStore presence;
   private final CassandraInboxStore inbox;
+  private final CassandraPushSubscriptionStore pushSubscriptions;
 
   /** Creates the stores; nothing connects before {@link #open}. */
   public CassandraStores(Vertx vertx, CassandraSettings settings) {
@@ -66,6 +69,7 @@ public final class CassandraStores implements Stores {
     this.receipts = new CassandraReceiptStore(cql);
     this.presence = new CassandraPresenceStore(cql);
     this.inbox = new CassandraInboxStore(cql);
+    this.pushSubscriptions = new CassandraPushSubscriptionStore(cql);
   }
 
   private static CassandraClientOptions clientOptions(CassandraSettings settings) {
@@ -100,6 +104,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraGroupStore.SCHEMA);
     schema.addAll(CassandraReceiptStore.SCHEMA);
     schema.addAll(CassandraPresenceStore.SCHEMA);
+    schema.addAll(CassandraPushSubscriptionStore.SCHEMA);
     return schema;
   }
 
@@ -111,7 +116,7 @@ public final class CassandraStores implements Stores {
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
         messages.prepare(), inbox.prepare(), groups.prepare(), receipts.prepare(),
-        presence.prepare()))).mapEmpty();
+        presence.prepare(), pushSubscriptions.prepare()))).mapEmpty();
   }
 
   @Override
@@ -162,5 +167,10 @@ public final class CassandraStores implements Stores {
   @Override
   public PresenceStore presence() {
     return presence;
+  }
+
+  @Override
+  public PushSubscriptionStore pushSubscriptions() {
+    return pushSubscriptions;
   }
 }

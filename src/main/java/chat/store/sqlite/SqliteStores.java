@@ -7,6 +7,7 @@ import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
 import chat.store.MessageStore;
+import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
 import chat.store.Stores;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ public final class SqliteStores implements Stores {
   private final SqliteGroupStore groups;
   private final SqliteReceiptStore receipts;
   private final SqlitePresenceStore presence;
+  private final SqlitePushSubscriptionStore pushSubscriptions;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -42,6 +44,7 @@ public final class SqliteStores implements Stores {
     this.groups = new SqliteGroupStore(engine);
     this.receipts = new SqliteReceiptStore(engine);
     this.presence = new SqlitePresenceStore(engine);
+    this.pushSubscriptions = new SqlitePushSubscriptionStore(engine);
   }
 
   @Override
@@ -55,6 +58,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteGroupStore.SCHEMA);
     schema.addAll(SqliteReceiptStore.SCHEMA);
     schema.addAll(SqlitePresenceStore.SCHEMA);
+    schema.addAll(SqlitePushSubscriptionStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -115,5 +119,10 @@ public final class SqliteStores implements Stores {
   @Override
   public PresenceStore presence() {
     return presence;
+  }
+
+  @Override
+  public PushSubscriptionStore pushSubscriptions() {
+    return pushSubscriptions;
   }
 }
