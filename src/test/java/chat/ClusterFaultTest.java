@@ -7,9 +7,11 @@ import chat.support.ChatClient.User;
 import chat.support.InboxReader;
 import chat.support.ReliableSender;
 import chat.support.TestCluster;
+import chat.support.TestSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
@@ -140,6 +142,39 @@ class ClusterFaultTest {
   @FunctionalInterface
   private interface Fault {
     void inject() throws Exception;
+  }
+
+  @Test
+  @Order(0)
+  @DisplayName("A user whose only session sat on a node that dies goes offline for a watcher on another node, with lastSeen")
+  void presenceOfADeadNodesUser(Vertx vertx, VertxTestContext ctx) {
+    ChatClient n0 = new ChatClient(vertx, cluster.port(0));
+    ChatClient n2 = new ChatClient(vertx, cluster.port(2));
+    n0.newUser("phone").compose(alice -> n0.newUser("phone").compose(bob -> n0.connect(alice).compose(a ->
+        a.answer(new JsonObject().put("type", "send").put("id", "hi").put("to", bob.userId()).put("kind", "text")
+                .put("body", "hi"))
+            .compose(ack -> n0.awaitStored(alice, ack.getString("conversation"), ack.getString("msgId")))
+            .compose(v -> n2.connect(bob))
+            .compose(b -> {
+              a.send(new JsonObject().put("type", "presence.subscribe").put("users", new JsonArray().add(bob.userId())));
+              return presence(a, "online");
+            })
+            .compose(online -> vertx.executeBlocking(() -> {
+              cluster.node(2).kill();
+              return null;
+            }, false))
+            .compose(v -> presence(a, "offline"))
+            .compose(offline -> vertx.executeBlocking(() -> cluster.restart(2), false).map(offline))
+            .map(offline -> {
+              ctx.verify(() -> assertThat(offline.getLong("lastSeen")).isPositive());
+              return null;
+            }))))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static Future<JsonObject> presence(TestSocket socket, String status) {
+    return socket.next().compose(frame -> "presence".equals(frame.getString("type"))
+        && status.equals(frame.getString("status")) ? Future.succeededFuture(frame) : presence(socket, status));
   }
 
   @Test
