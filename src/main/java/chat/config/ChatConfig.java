@@ -32,7 +32,9 @@ public final class ChatConfig {
       Map.entry("CHAT_CASSANDRA_CONTACT_POINTS", "cassandra.contactPoints"),
       Map.entry("CHAT_CASSANDRA_DC", "cassandra.localDc"),
       Map.entry("CHAT_CASSANDRA_KEYSPACE", "cassandra.keyspace"),
-      Map.entry("CHAT_GROUP_MAX_MEMBERS", "groups.maxMembers"));
+      Map.entry("CHAT_GROUP_MAX_MEMBERS", "groups.maxMembers"),
+      Map.entry("CHAT_MEDIA_MAX_BYTES", "media.maxBytes"),
+      Map.entry("CHAT_MEDIA_DIR", "media.dir"));
 
   private ChatConfig() {
   }

@@ -186,7 +186,7 @@ final class RestApi {
     }
   }
 
-  private Future<Principal> caller(RoutingContext ctx) {
+  Future<Principal> caller(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(new ChatException(ErrorCode.UNAUTHORIZED, "Authorization: Bearer <token> is required"));
@@ -204,7 +204,7 @@ final class RestApi {
     }
   }
 
-  private static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
+  static void reply(RoutingContext ctx, int status, Future<JsonObject> result) {
     result.onComplete(ar -> {
       if (ctx.response().ended()) {
         return;
@@ -216,13 +216,20 @@ final class RestApi {
         } else {
           ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(ar.result().encode());
         }
-      } else if (ar.cause() instanceof ChatException e) {
-        fail(ctx, e.code.httpStatus, e.code, e.getMessage());
       } else {
-        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-        fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+        fail(ctx, ar.cause());
       }
     });
+  }
+
+  /** Answers a failure: a {@link ChatException} with its code, anything else as {@code internal} (logged). */
+  static void fail(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof ChatException e) {
+      fail(ctx, e.code.httpStatus, e.code, e.getMessage());
+    } else {
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+    }
   }
 
   private static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {

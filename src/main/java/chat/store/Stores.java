@@ -20,4 +20,6 @@ public interface Stores extends Resource {
   InboxStore inbox();
 
   GroupStore groups();
+
+  MediaStore media();
 }

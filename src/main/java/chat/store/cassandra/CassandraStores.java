@@ -4,6 +4,7 @@ import chat.store.AccountStore;
 import chat.store.GroupStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
+import chat.store.MediaStore;
 import chat.store.MessageStore;
 import chat.store.RefreshTokenStore;
 import chat.store.Stores;
@@ -24,7 +25,8 @@ import java.util.List;
  * {@link CassandraAccountStore} (accounts_by_username, accounts), {@link CassandraRefreshTokenStore}
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
  * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
- * {@link CassandraInboxStore} (inbox, inbox_events) and {@link CassandraGroupStore} (groups).
+ * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups) and
+ * {@link CassandraMediaStore} (media, media_uploads, media_refs).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -47,6 +49,7 @@ public final class CassandraStores implements Stores {
   private final CassandraMessageStore messages;
   private final CassandraGroupStore groups;
   private final CassandraInboxStore inbox;
+  private final CassandraMediaStore media;
 
   /** Creates the stores; nothing connects before {@link #open}. */
   public CassandraStores(Vertx vertx, CassandraSettings settings) {
@@ -59,6 +62,7 @@ public final class CassandraStores implements Stores {
     this.messages = new CassandraMessageStore(cql);
     this.groups = new CassandraGroupStore(cql);
     this.inbox = new CassandraInboxStore(cql);
+    this.media = new CassandraMediaStore(cql);
   }
 
   private static CassandraClientOptions clientOptions(CassandraSettings settings) {
@@ -91,6 +95,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraMessageStore.SCHEMA);
     schema.addAll(CassandraInboxStore.SCHEMA);
     schema.addAll(CassandraGroupStore.SCHEMA);
+    schema.addAll(CassandraMediaStore.SCHEMA);
     return schema;
   }
 
@@ -101,7 +106,7 @@ public final class CassandraStores implements Stores {
       chain = chain.compose(v -> cql.ddl(ddl));
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
-        messages.prepare(), inbox.prepare(), groups.prepare()))).mapEmpty();
+        messages.prepare(), inbox.prepare(), groups.prepare(), media.prepare()))).mapEmpty();
   }
 
   @Override
@@ -142,5 +147,10 @@ public final class CassandraStores implements Stores {
   @Override
   public GroupStore groups() {
     return groups;
+  }
+
+  @Override
+  public MediaStore media() {
+    return media;
   }
 }

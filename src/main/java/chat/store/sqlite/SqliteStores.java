@@ -4,6 +4,7 @@ import chat.store.AccountStore;
 import chat.store.GroupStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
+import chat.store.MediaStore;
 import chat.store.MessageStore;
 import chat.store.RefreshTokenStore;
 import chat.store.Stores;
@@ -26,6 +27,7 @@ public final class SqliteStores implements Stores {
   private final SqliteMessageStore messages;
   private final SqliteInboxStore inbox;
   private final SqliteGroupStore groups;
+  private final SqliteMediaStore media;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -36,6 +38,7 @@ public final class SqliteStores implements Stores {
     this.messages = new SqliteMessageStore(engine);
     this.inbox = new SqliteInboxStore(engine);
     this.groups = new SqliteGroupStore(engine);
+    this.media = new SqliteMediaStore(engine);
   }
 
   @Override
@@ -47,6 +50,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteMessageStore.SCHEMA);
     schema.addAll(SqliteInboxStore.SCHEMA);
     schema.addAll(SqliteGroupStore.SCHEMA);
+    schema.addAll(SqliteMediaStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -97,5 +101,10 @@ public final class SqliteStores implements Stores {
   @Override
   public GroupStore groups() {
     return groups;
+  }
+
+  @Override
+  public MediaStore media() {
+    return media;
   }
 }
