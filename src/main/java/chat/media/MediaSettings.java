@@ -12,8 +12,9 @@ public record MediaSettings(Path dir, long maxBytes, long dailyQuotaBytes) {
   public static MediaSettings from(JsonObject config) {
     JsonObject media = config.getJsonObject("media", new JsonObject());
     String dir = media.getString("dir");
-    return new MediaSettings(dir == null || dir.isBlank() ? Path.of(config.getString("dataDir", "./data"), "media")
-        : Path.of(dir), media.getLong("maxBytes", 20L * 1024 * 1024),
+    Path path = dir == null || dir.isBlank() ? Path.of(config.getString("dataDir", "./data"), "media") : Path.of(dir);
+    // Absolute: Vert.x resolves a relative path that does not exist yet against the classpath first.
+    return new MediaSettings(path.toAbsolutePath().normalize(), media.getLong("maxBytes", 20L * 1024 * 1024),
         media.getLong("dailyQuotaBytes", 1024L * 1024 * 1024));
   }
 }
