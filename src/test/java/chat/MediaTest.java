@@ -1,14 +1,14 @@
 package chat;
 
+import static chat.support.HttpAnswers.assertError;
+import static chat.support.HttpAnswers.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.support.ChatClient;
 import chat.support.ChatClient.User;
 import chat.support.ChildNode;
 import chat.support.TestNode;
-import chat.support.TestSocket;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
@@ -148,16 +148,6 @@ class MediaTest {
       request.putHeader(headers[i], headers[i + 1]);
     }
     return request.send();
-  }
-
-  private static Future<JsonObject> expect(int status, Future<HttpResponse<Buffer>> call) {
-    return call.compose(r -> r.statusCode() == status ? Future.succeededFuture(r.bodyAsJsonObject())
-        : Future.failedFuture("expected " + status + ", got " + r.statusCode() + " " + r.bodyAsString()));
-  }
-
-  private static void assertError(HttpResponse<Buffer> r, int status, String code) {
-    assertThat(r.statusCode()).as("%s", r.bodyAsString()).isEqualTo(status);
-    assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo(code);
   }
 
   /** Runs the calls one after another and gives their results in order. */
