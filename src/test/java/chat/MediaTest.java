@@ -291,7 +291,7 @@ class MediaTest {
   }
 
   @Test
-  @DisplayName("A body over the limit is refused with 413, by its Content-Length before it is read or as soon as a chunked body crosses the limit, and nothing of it is kept")
+  @DisplayName("A body over the limit is refused with 413, by its Content-Length before it is read or as soon as a chunked body crosses the limit, and nothing of it is kept; identical uploads share one blob")
   void overTheLimit(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     int limit = 256 * 1024;
     Path mediaDir = dir.resolve("media");
@@ -310,12 +310,16 @@ class MediaTest {
                   .compose(file -> w.client().raw(HttpMethod.POST, MEDIA).bearerTokenAuthentication(w.alice().accessToken())
                       .sendStream(file))
                   .compose(chunked -> uploaded(w.client(), w.alice(), bytes(limit), null)
-                      .map(atLimit -> List.of(declared, chunked, atLimit)));
+                      .compose(atLimit -> uploaded(w.client(), w.bob(), bytes(limit), null)
+                          .map(again -> List.of(declared, chunked, atLimit, again))));
             }))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertError((HttpResponse<Buffer>) r.get(0), 413, "too_large");
           assertError((HttpResponse<Buffer>) r.get(1), 413, "too_large");
           assertThat(((JsonObject) r.get(2)).getLong("size")).isEqualTo(limit);
+          JsonObject again = (JsonObject) r.get(3);
+          assertThat(again.getString("sha256")).isEqualTo(((JsonObject) r.get(2)).getString("sha256"));
+          assertThat(again.getString("mediaId")).isNotEqualTo(((JsonObject) r.get(2)).getString("mediaId"));
           try (Stream<Path> staged = Files.list(mediaDir.resolve("incoming"));
                Stream<Path> blobs = Files.walk(mediaDir.resolve("blobs"))) {
             assertThat(staged).isEmpty();
