@@ -1,5 +1,7 @@
 package chat;
 
+import static chat.support.HttpAnswers.assertError;
+import static chat.support.HttpAnswers.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.support.ChatClient;
@@ -58,16 +60,6 @@ class GroupsTest {
   private static Future<World> users(ChatClient client) {
     return client.newUser("phone").compose(a -> client.newUser("phone").compose(b -> client.newUser("phone")
         .compose(c -> client.newUser("phone").map(d -> new World(client, a, b, c, d)))));
-  }
-
-  private static Future<JsonObject> expect(int status, Future<HttpResponse<Buffer>> call) {
-    return call.compose(r -> r.statusCode() == status ? Future.succeededFuture(r.bodyAsJsonObject())
-        : Future.failedFuture("expected " + status + ", got " + r.statusCode() + " " + r.bodyAsString()));
-  }
-
-  private static void assertError(HttpResponse<Buffer> r, int status, String code) {
-    assertThat(r.statusCode()).as("%s", r.bodyAsString()).isEqualTo(status);
-    assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo(code);
   }
 
   private static String path(JsonObject group) {

@@ -38,7 +38,9 @@ public final class ChatConfig {
       Map.entry("CHAT_NOTIFY_WEBHOOK_URL", "notify.webhook.url"),
       Map.entry("CHAT_NOTIFY_WEBHOOK_SECRET", "notify.webhook.secret"),
       Map.entry("CHAT_VAPID_PRIVATE_KEY", "notify.webPush.vapidPrivateKey"),
-      Map.entry("CHAT_VAPID_SUBJECT", "notify.webPush.subject"));
+      Map.entry("CHAT_VAPID_SUBJECT", "notify.webPush.subject"),
+      Map.entry("CHAT_MEDIA_MAX_BYTES", "media.maxBytes"),
+      Map.entry("CHAT_MEDIA_DIR", "media.dir"));
 
   private ChatConfig() {
   }

@@ -51,7 +51,9 @@ public final class ClientEdge {
   }
 
   public void mount(Router router) {
-    new RestApi(auth, stores, services.history(), groups, groupCache, settings).mount(router);
+    RestApi rest = new RestApi(auth, stores, services.history(), groups, groupCache, settings);
+    new MediaApi(vertx, rest, stores.media(), groupCache, settings.media()).mount(router); // before REST's body handler
+    rest.mount(router);
     router.get("/ws").handler(this::upgrade);
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
         .setHeartbeatInterval(25_000).setSessionTimeout(30_000);

@@ -215,7 +215,7 @@ final class RestApi {
     }
   }
 
-  private Future<Principal> caller(RoutingContext ctx) {
+  Future<Principal> caller(RoutingContext ctx) {
     return caller(auth, ctx);
   }
 
@@ -250,13 +250,20 @@ final class RestApi {
         } else {
           ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(ar.result().encode());
         }
-      } else if (ar.cause() instanceof ChatException e) {
-        fail(ctx, e.code.httpStatus, e.code, e.getMessage());
       } else {
-        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-        fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+        fail(ctx, ar.cause());
       }
     });
+  }
+
+  /** Answers a failure: a {@link ChatException} with its code, anything else as {@code internal} (logged). */
+  static void fail(RoutingContext ctx, Throwable cause) {
+    if (cause instanceof ChatException e) {
+      fail(ctx, e.code.httpStatus, e.code, e.getMessage());
+    } else {
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      fail(ctx, 500, ErrorCode.INTERNAL, "internal error");
+    }
   }
 
   private static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {

@@ -5,6 +5,7 @@ import chat.auth.AuthService;
 import chat.auth.Principal;
 import chat.delivery.SessionDirectory;
 import chat.limits.RateLimits;
+import chat.media.MediaMessages;
 import chat.protocol.ChatException;
 import chat.protocol.ConversationId;
 import chat.protocol.ErrorCode;
@@ -224,7 +225,7 @@ final class Session {
     }
     SendCommand command = new SendCommand(principal.userId(), principal.deviceId(), id, ref,
         string(frame, "to", false), string(frame, "conversation", false), string(frame, "kind", true),
-        string(frame, "body", true));
+        string(frame, "body", false), MediaMessages.mediaIdOf(frame));
     services.vertx().eventBus()
         .<SendAck>request(Addresses.SEND_REQUESTS, command,
             new DeliveryOptions().setSendTimeout(services.settings().sendTimeoutMs()))

@@ -9,6 +9,8 @@ public enum ErrorCode {
   USERNAME_TAKEN("username_taken", 409),
   GROUP_FULL("group_full", 409),
   TOO_LARGE("too_large", 413),
+  UNSUPPORTED_MEDIA("unsupported_media", 415),
+  RANGE_NOT_SATISFIABLE("range_not_satisfiable", 416),
   RATE_LIMITED("rate_limited", 429),
   INTERNAL("internal", 500),
   UNAVAILABLE("unavailable", 503);

@@ -1,5 +1,6 @@
 package chat.protocol;
 
+import chat.media.MediaMessages;
 import chat.store.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -10,13 +11,16 @@ public final class Frames {
 
   /**
    * A message as it appears in history pages and in {@code message} frames; ids travel as strings.
-   * A system message carries its {@code event} object instead of a body.
+   * A system message carries its {@code event} object instead of a body; a media message its
+   * {@code media} object and an optional body (caption).
    */
   public static JsonObject message(Message m) {
     JsonObject json = new JsonObject().put("msgId", Long.toString(m.msgId())).put("conversation", m.conversationId())
         .put("from", m.senderId()).put("kind", m.kind());
     if (Message.SYSTEM_KIND.equals(m.kind())) {
       json.put("event", new JsonObject(m.body()));
+    } else if (MediaMessages.isMediaKind(m.kind())) {
+      MediaMessages.addWireFields(json, m.body());
     } else {
       json.put("body", m.body());
     }

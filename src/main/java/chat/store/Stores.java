@@ -26,4 +26,6 @@ public interface Stores extends Resource {
   PresenceStore presence();
 
   PushSubscriptionStore pushSubscriptions();
+
+  MediaStore media();
 }

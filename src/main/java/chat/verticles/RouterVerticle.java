@@ -4,6 +4,7 @@ import chat.Addresses;
 import chat.groups.MembershipCache;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.media.MediaMessages;
 import chat.pipeline.MessagePipeline;
 import chat.protocol.ChatException;
 import chat.protocol.ConversationId;
@@ -49,6 +50,7 @@ public final class RouterVerticle extends VerticleBase {
   private final MessagePipeline pipeline;
   private final Snowflake ids;
   private final RateLimits limits;
+  private final MediaMessages media;
   /** User ids known to exist; accounts are never deleted, so a hit needs no store read. */
   private final Map<String, Boolean> knownUsers = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -69,6 +71,7 @@ public final class RouterVerticle extends VerticleBase {
     this.pipeline = pipeline;
     this.ids = ids;
     this.limits = limits;
+    this.media = new MediaMessages(stores.media());
   }
 
   @Override
@@ -130,12 +133,7 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private ConversationId resolve(SendCommand command) {
-    if (!"text".equals(command.kind())) {
-      throw new ChatException(ErrorCode.BAD_REQUEST, "kind must be text");
-    }
-    if (command.body() == null || command.body().isEmpty() || command.body().length() > settings.maxBodyChars()) {
-      throw new ChatException(ErrorCode.BAD_REQUEST, "body must be 1 to " + settings.maxBodyChars() + " characters");
-    }
+    MediaMessages.checkShape(command, settings.maxBodyChars());
     if (command.clientId() == null || command.clientId().isEmpty()
         || command.clientId().length() > settings.maxClientIdChars()) {
       throw new ChatException(ErrorCode.BAD_REQUEST, "id must be 1 to " + settings.maxClientIdChars() + " characters");
@@ -156,7 +154,9 @@ public final class RouterVerticle extends VerticleBase {
   private Future<SendAck> store(SendCommand command, ConversationId conversation) {
     // The key is scoped to the conversation: an id reused for another conversation is another message.
     String key = conversation.value() + " " + command.clientId();
-    Future<Long> claim = stores.idempotency().claim(command.senderId(), key, ids.next());
+    long candidateMsgId = ids.next(); // minted now, in admission order, even when a media lookup comes first
+    Future<String> body = media.storedBody(command, conversation);
+    Future<Long> claim = body.compose(b -> stores.idempotency().claim(command.senderId(), key, candidateMsgId));
     // Claims may complete out of order (Cassandra answers concurrently); messages still enter the
     // pipeline in admission order, so each conversation keeps one order.
     Promise<Void> issued = Promise.promise();
@@ -170,7 +170,7 @@ public final class RouterVerticle extends VerticleBase {
         long msgId = claim.result();
         long ts = Snowflake.timestampOf(msgId);
         Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
-            command.clientId(), command.kind(), command.body(), ts);
+            command.clientId(), command.kind(), body.result(), ts);
         return pipeline.submit(message, command.sessionId())
             .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
       } finally {

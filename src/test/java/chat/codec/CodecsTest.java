@@ -29,7 +29,7 @@ class CodecsTest {
   @Test
   @DisplayName("Every event-bus record survives the wire encoding, emoji and all")
   void wireRoundTrips() {
-    SendCommand command = new SendCommand("1", "phone", "s-1", "c-1", "2", null, "text", EMOJI);
+    SendCommand command = new SendCommand("1", "phone", "s-1", "c-1", "2", null, "text", EMOJI, null);
     SendAck ack = new SendAck(Long.MAX_VALUE, "d:1:2", 1_790_000_000_000L, 42);
     Delivery delivery = new Delivery("2", 7, "{\"type\":\"message\",\"body\":\"" + EMOJI.replace("\"", "\\\"")
         .replace("\u0000", "\\u0000") + "\"}", "s-1");

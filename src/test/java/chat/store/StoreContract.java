@@ -374,6 +374,53 @@ public abstract class StoreContract {
         });
   }
 
+  // --- media ---
+
+  @Test
+  @DisplayName("Stored media metadata is found whole, with and without a thumbnail, and an unknown id finds nothing")
+  void mediaRoundTrip(VertxTestContext testContext) {
+    Media photo = media("m-photo", ALICE, 1_000, NOW, new Media.Thumbnail("c".repeat(64), 320, 240, 9_876));
+    Media file = new Media("m-file", ALICE, "application/octet-stream", 5, "d".repeat(64), null, null, null, null,
+        NOW);
+    MediaStore store = stores.media();
+    verifyThat(testContext, store.create(photo).compose(v -> store.create(file))
+        .compose(v -> Future.all(store.find("m-photo"), store.find("m-file"), store.find("m-none"))),
+        found -> assertThat(found.<Optional<Media>>list())
+            .containsExactly(Optional.of(photo), Optional.of(file), Optional.empty()));
+  }
+
+  @Test
+  @DisplayName("The daily upload total sums one owner's sizes on one UTC day only")
+  void mediaDailyTotal(VertxTestContext testContext) {
+    long day = Media.epochDay(NOW);
+    long nextDay = (day + 1) * 86_400_000L;
+    MediaStore store = stores.media();
+    verifyThat(testContext, store.create(media("m1", ALICE, 100, NOW, null))
+        .compose(v -> store.create(media("m2", ALICE, 250, NOW + 1, null)))
+        .compose(v -> store.create(media("m3", ALICE, 7, nextDay, null)))
+        .compose(v -> store.create(media("m4", BOB, 1_000, NOW, null)))
+        .compose(v -> Future.all(store.bytesUploaded(ALICE, day), store.bytesUploaded(ALICE, day + 1),
+            store.bytesUploaded(BOB, day), store.bytesUploaded(CAROL, day))),
+        totals -> assertThat(totals.<Long>list()).containsExactly(350L, 7L, 1_000L, 0L));
+  }
+
+  @Test
+  @DisplayName("A media reference is recorded per conversation, idempotently, and a media's groups are listed in id order up to the limit")
+  void mediaReferences(VertxTestContext testContext) {
+    MediaStore store = stores.media();
+    verifyThat(testContext, store.addReference("m1", ALICE_BOB)
+        .compose(v -> store.addReference("m1", ALICE_BOB))
+        .compose(v -> store.addReference("m1", "g:30"))
+        .compose(v -> store.addReference("m1", "g:10"))
+        .compose(v -> store.addReference("m1", "g:20"))
+        .compose(v -> store.addReference("m2", "g:40"))
+        .compose(v -> Future.all(List.of(store.isReferencedIn("m1", ALICE_BOB), store.isReferencedIn("m1", ALICE_CAROL),
+            store.isReferencedIn("m2", ALICE_BOB), store.groupReferences("m1", 10), store.groupReferences("m1", 2),
+            store.groupReferences("m3", 10)))),
+        all -> assertThat(all.list()).containsExactly(true, false, false, List.of("g:10", "g:20", "g:30"),
+            List.of("g:10", "g:20"), List.of()));
+  }
+
   // --- inbox ---
 
   @Test
@@ -627,6 +674,11 @@ public abstract class StoreContract {
   private static Message message(String conversationId, long msgId, String senderId, String body) {
     return new Message(msgId, conversationId, senderId, senderId + "-device", "client-" + msgId, "text", body,
         NOW + msgId);
+  }
+
+  private static Media media(String mediaId, String ownerId, long size, long createdAt, Media.Thumbnail thumbnail) {
+    return new Media(mediaId, ownerId, "image/png", size, "e".repeat(64), "pic ✓.png", 640, 480, thumbnail,
+        createdAt);
   }
 
   private static String payload(long eventId) {

@@ -8,6 +8,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -72,6 +73,11 @@ public final class ChatClient {
   public Future<HttpResponse<Buffer>> request(HttpMethod method, String path, String accessToken, JsonObject body) {
     var request = nextClient().request(method, path).bearerTokenAuthentication(accessToken);
     return body == null ? request.send() : request.sendJsonObject(body);
+  }
+
+  /** A request to build by hand (headers, a raw or streamed body), on the next node. */
+  public HttpRequest<Buffer> raw(HttpMethod method, String path) {
+    return nextClient().request(method, path);
   }
 
   /** Registers a fresh user and logs it in on {@code deviceId}. */

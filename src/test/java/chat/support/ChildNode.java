@@ -48,11 +48,16 @@ public final class ChildNode implements AutoCloseable {
 
   /** Starts a node with the given full config, written to a file in {@code workDir}. */
   public static ChildNode start(JsonObject config, Path workDir) throws Exception {
+    return start(config, workDir, "256m");
+  }
+
+  /** Starts a node with the given full config and the given maximum heap ({@code -Xmx}), e.g. {@code "48m"}. */
+  public static ChildNode start(JsonObject config, Path workDir, String maxHeap) throws Exception {
     Files.createDirectories(workDir);
     Path conf = Files.createTempFile(workDir, "node", ".json");
     Files.writeString(conf, config.encode(), StandardCharsets.UTF_8);
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dvertx.cacheDirBase=target/vertx-cache",
+    Process process = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap, "-Dvertx.cacheDirBase=target/vertx-cache",
         "-cp", System.getProperty("java.class.path"), "chat.Main", "-conf", conf.toString()))
         .redirectErrorStream(true)
         .start();

@@ -125,6 +125,7 @@ public final class TestCluster implements AutoCloseable {
     config.getJsonObject("kafka").put("bootstrap", KAFKA).put("namespace", runId)
         .put("messagesPartitions", 6).put("inboxPartitions", 6);
     config.getJsonObject("cassandra").put("contactPoints", CASSANDRA).put("keyspace", runId);
+    config.getJsonObject("media").put("dir", dir.resolve("media").toString()); // one blob store for all nodes
     tweak.accept(config);
     return config;
   }

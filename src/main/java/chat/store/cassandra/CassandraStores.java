@@ -6,6 +6,7 @@ import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
+import chat.store.MediaStore;
 import chat.store.MessageStore;
 import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
@@ -28,8 +29,9 @@ import java.util.List;
  * (refresh_tokens, revoked_families), {@link CassandraIdempotencyStore} (idempotency_keys),
  * {@link CassandraMessageStore} (messages, conversation_buckets, user_conversations),
  * {@link CassandraInboxStore} (inbox, inbox_events), {@link CassandraGroupStore} (groups),
- * {@link CassandraReceiptStore} (receipts), {@link CassandraPresenceStore} (presence) and
- * {@link CassandraPushSubscriptionStore} (push_subscriptions, push_subscription_owners).
+ * {@link CassandraReceiptStore} (receipts), {@link CassandraPresenceStore} (presence),
+ * {@link CassandraPushSubscriptionStore} (push_subscriptions, push_subscription_owners) and
+ * {@link CassandraMediaStore} (media, media_uploads, media_refs).
  *
  * <p>open() creates the keyspace (SimpleStrategy, the configured replication factor) and the tables
  * if they do not exist, one statement at a time (concurrent schema changes can disagree), then
@@ -55,6 +57,7 @@ public final class CassandraStores implements Stores {
   private final CassandraPresenceStore presence;
   private final CassandraInboxStore inbox;
   private final CassandraPushSubscriptionStore pushSubscriptions;
+  private final CassandraMediaStore media;
 
   /** Creates the stores; nothing connects before {@link #open}. */
   public CassandraStores(Vertx vertx, CassandraSettings settings) {
@@ -70,6 +73,7 @@ public final class CassandraStores implements Stores {
     this.presence = new CassandraPresenceStore(cql);
     this.inbox = new CassandraInboxStore(cql);
     this.pushSubscriptions = new CassandraPushSubscriptionStore(cql);
+    this.media = new CassandraMediaStore(cql);
   }
 
   private static CassandraClientOptions clientOptions(CassandraSettings settings) {
@@ -105,6 +109,7 @@ public final class CassandraStores implements Stores {
     schema.addAll(CassandraReceiptStore.SCHEMA);
     schema.addAll(CassandraPresenceStore.SCHEMA);
     schema.addAll(CassandraPushSubscriptionStore.SCHEMA);
+    schema.addAll(CassandraMediaStore.SCHEMA);
     return schema;
   }
 
@@ -116,7 +121,7 @@ public final class CassandraStores implements Stores {
     }
     return chain.compose(v -> Future.all(List.of(accounts.prepare(), refreshTokens.prepare(), idempotency.prepare(),
         messages.prepare(), inbox.prepare(), groups.prepare(), receipts.prepare(),
-        presence.prepare(), pushSubscriptions.prepare()))).mapEmpty();
+        presence.prepare(), pushSubscriptions.prepare(), media.prepare()))).mapEmpty();
   }
 
   @Override
@@ -172,5 +177,10 @@ public final class CassandraStores implements Stores {
   @Override
   public PushSubscriptionStore pushSubscriptions() {
     return pushSubscriptions;
+  }
+
+  @Override
+  public MediaStore media() {
+    return media;
   }
 }

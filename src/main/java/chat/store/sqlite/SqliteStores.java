@@ -6,6 +6,7 @@ import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
 import chat.store.IdempotencyStore;
 import chat.store.InboxStore;
+import chat.store.MediaStore;
 import chat.store.MessageStore;
 import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
@@ -32,6 +33,7 @@ public final class SqliteStores implements Stores {
   private final SqliteReceiptStore receipts;
   private final SqlitePresenceStore presence;
   private final SqlitePushSubscriptionStore pushSubscriptions;
+  private final SqliteMediaStore media;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -45,6 +47,7 @@ public final class SqliteStores implements Stores {
     this.receipts = new SqliteReceiptStore(engine);
     this.presence = new SqlitePresenceStore(engine);
     this.pushSubscriptions = new SqlitePushSubscriptionStore(engine);
+    this.media = new SqliteMediaStore(engine);
   }
 
   @Override
@@ -59,6 +62,7 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqliteReceiptStore.SCHEMA);
     schema.addAll(SqlitePresenceStore.SCHEMA);
     schema.addAll(SqlitePushSubscriptionStore.SCHEMA);
+    schema.addAll(SqliteMediaStore.SCHEMA);
     return vertx.executeBlocking(() -> {
       engine.open(schema);
       return null;
@@ -124,5 +128,10 @@ public final class SqliteStores implements Stores {
   @Override
   public PushSubscriptionStore pushSubscriptions() {
     return pushSubscriptions;
+  }
+
+  @Override
+  public MediaStore media() {
+    return media;
   }
 }
