@@ -123,29 +123,35 @@ public final class ConnectionsScenario implements Scenario {
       }
     }
     out.println("  logging in " + (connections + perUser - 1) / perUser + " users");
-    return Future.all(workers.stream().map(Worker::prepare).toList()).compose(v -> {
-      long rssBefore = serverRssKiB();
-      long openStart = System.nanoTime();
-      m.start(Duration.ZERO);
-      return Future.all(workers.stream().map(Worker::open).toList()).compose(all -> {
-        double openSeconds = (System.nanoTime() - openStart) / 1e9;
-        m.endWindow();
-        figures.put("connect rate", String.format(Locale.ROOT, "%,.0f/s (%,d in %.1f s)",
-            opened.sum() / openSeconds, opened.sum(), openSeconds));
-        out.println("  all opened; holding " + Params.format(hold));
-        return vertx.timer(hold.toMillis()).map(t -> {
-          recordRss(rssBefore, opened.sum() - dropped.sum());
+    return Future.all(workers.stream().map(Worker::prepare).toList())
+        .compose(v -> vertx.executeBlocking(this::serverRssKiB))
+        .compose(rssBefore -> openAndHold(m, rssBefore))
+        .compose(held -> Future.join(workers.stream().map(Worker::release).toList()))
+        .map(released -> {
+          children.forEach(child -> m.latency(CONNECT).add(child.connectLatencies()));
+          List<String> failures = workers.stream().flatMap(w -> w.failures().stream()).limit(5).toList();
+          if (!failures.isEmpty()) {
+            figures.put("first failures", failures.toString());
+          }
           return null;
         });
-      }).compose(held -> Future.join(workers.stream().map(Worker::release).toList()).mapEmpty())
-          .map(released -> {
-            children.forEach(child -> m.latency(CONNECT).add(child.connectLatencies()));
-            List<String> failures = workers.stream().flatMap(w -> w.failures().stream()).limit(5).toList();
-            if (!failures.isEmpty()) {
-              figures.put("first failures", failures.toString());
-            }
-            return null;
-          });
+  }
+
+  /** Opens every worker's sockets (the measured window), then holds them and reads the server's RSS. */
+  private Future<Void> openAndHold(Measurement m, long rssBeforeKiB) {
+    long openStart = System.nanoTime();
+    m.start(Duration.ZERO);
+    return Future.all(workers.stream().map(Worker::open).toList()).compose(all -> {
+      double openSeconds = (System.nanoTime() - openStart) / 1e9;
+      m.endWindow();
+      long opened = m.counter(OPENED).sum();
+      figures.put("connect rate", String.format(Locale.ROOT, "%,.0f/s (%,d in %.1f s)", opened / openSeconds, opened,
+          openSeconds));
+      out.println("  all opened; holding " + Params.format(hold));
+      return vertx.timer(hold.toMillis()).compose(t -> vertx.executeBlocking(() -> {
+        recordRss(rssBeforeKiB, m.counter(OPENED).sum() - m.counter(DROPPED).sum());
+        return null;
+      }));
     });
   }
 
@@ -162,9 +168,28 @@ public final class ConnectionsScenario implements Scenario {
     }
   }
 
-  /** VmRSS of the server process from /proc, in KiB; 0 when no pid was given. */
+  /**
+   * VmRSS of the server process from /proc, in KiB; 0 when no pid was given. A Java server is first
+   * asked for a full GC (jcmd, best effort), so that both readings hold live data, not whatever
+   * garbage the logins left: a collection in between would otherwise make the difference meaningless.
+   */
   long serverRssKiB() {
-    return serverPid == 0 ? 0 : rssKiB(Path.of("/proc", Long.toString(serverPid), "status"));
+    if (serverPid == 0) {
+      return 0;
+    }
+    try {
+      Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(serverPid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (!gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        gc.destroy();
+      }
+    } catch (IOException e) {
+      out.println("  (no jcmd here; RSS read without a GC first)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return rssKiB(Path.of("/proc", Long.toString(serverPid), "status"));
   }
 
   static long rssKiB(Path status) {

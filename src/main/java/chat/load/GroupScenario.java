@@ -145,6 +145,7 @@ public final class GroupScenario implements Scenario {
     }
     m.start(warmup);
     loop.start();
+    m.windowOpened().onSuccess(v -> loop.startPacing());
     return Future.any(m.windowOf(duration), loop.exhausted())
         .compose(v -> {
           loop.stop();

@@ -43,6 +43,7 @@ public final class Measurement {
   private final Map<String, Long> atWindowStart = new LinkedHashMap<>();
   private final Map<String, Long> atWindowEnd = new LinkedHashMap<>();
   private final List<Tick> timeline = new ArrayList<>();
+  private final Promise<Void> windowOpened = Promise.promise();
   private long warmupTicks;
   private long startNanos;
   private long windowStartNanos;
@@ -94,8 +95,9 @@ public final class Measurement {
     return elapsed.future();
   }
 
-  public boolean warmingUp() {
-    return windowStartNanos == 0;
+  /** Completes when the warm-up is over and the measured window opens. */
+  public Future<Void> windowOpened() {
+    return windowOpened.future();
   }
 
   /** Ends the measured window: rates are taken up to here. */
@@ -126,6 +128,7 @@ public final class Measurement {
   private synchronized void openWindow() {
     windowStartNanos = System.nanoTime();
     counters.forEach((name, counter) -> atWindowStart.put(name, counter.sum()));
+    windowOpened.tryComplete();
   }
 
   private synchronized void tick() {

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  * second over all slots, whatever the answers do; each send's start is its <em>intended</em> time,
  * not the moment it went out, so a stall shows in every latency it delays (coordinated omission
  * corrected). A slot with {@code maxInFlight} unanswered sends skips its due sends (counted) rather
- * than queue without bound.
+ * than queue without bound. An open loop starts with a closed-loop warm-up, one send in flight per
+ * slot, until {@link #startPacing}: started at full rate on a cold JIT, the schedule would fall
+ * seconds behind in the first seconds and the measured window would only show that backlog.
  */
 public final class SendLoop {
   /** Sends message number {@code message} from {@code slot}, stamped with {@code startNanos}. */
@@ -41,6 +43,7 @@ public final class SendLoop {
   private final AtomicLong total = new AtomicLong();
   private final Promise<Void> exhausted = Promise.promise();
   private volatile boolean stopped;
+  private volatile boolean warmingUp;
   private long pacer = -1;
 
   public SendLoop(Vertx vertx, int slots, int window, long rate, long maxMessages, int maxInFlight, Sender sender,
@@ -73,8 +76,20 @@ public final class SendLoop {
         : "closed loop, window " + window;
   }
 
+  /** Starts offering load: the closed loop, or the open loop's warm-up. */
   public void start() {
-    if (openLoop()) {
+    warmingUp = openLoop();
+    for (int slot = 0; slot < slots; slot++) {
+      for (int w = 0; w < (openLoop() ? 1 : window); w++) {
+        send(slot, System.nanoTime());
+      }
+    }
+  }
+
+  /** Open loop: ends the warm-up and starts the fixed-rate schedule from now. */
+  public void startPacing() {
+    if (openLoop() && !stopped) {
+      warmingUp = false;
       long origin = System.nanoTime();
       AtomicLong due = new AtomicLong();
       pacer = vertx.setPeriodic(1, id -> {
@@ -95,19 +110,13 @@ public final class SendLoop {
           exhausted.tryComplete();
         }
       });
-    } else {
-      for (int slot = 0; slot < slots; slot++) {
-        for (int w = 0; w < window; w++) {
-          send(slot, System.nanoTime());
-        }
-      }
     }
   }
 
   /** A send of {@code slot} was answered (ack or error): closed loop sends the next one. */
   public void completed(int slot) {
     inFlight[slot].decrementAndGet();
-    if (!openLoop() && !stopped) {
+    if ((!openLoop() || warmingUp) && !stopped) {
       send(slot, System.nanoTime());
     }
   }
