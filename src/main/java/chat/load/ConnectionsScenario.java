@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code connections}: opens N authenticated sockets at a given rate and holds them. Reports the
@@ -124,8 +126,8 @@ public final class ConnectionsScenario implements Scenario {
     }
     out.println("  logging in " + (connections + perUser - 1) / perUser + " users");
     return Future.all(workers.stream().map(Worker::prepare).toList())
-        .compose(v -> vertx.executeBlocking(this::serverRssKiB))
-        .compose(rssBefore -> openAndHold(m, rssBefore))
+        .compose(v -> vertx.executeBlocking(this::serverMemory))
+        .compose(before -> openAndHold(m, before))
         .compose(held -> Future.join(workers.stream().map(Worker::release).toList()))
         .map(released -> {
           children.forEach(child -> m.latency(CONNECT).add(child.connectLatencies()));
@@ -137,8 +139,8 @@ public final class ConnectionsScenario implements Scenario {
         });
   }
 
-  /** Opens every worker's sockets (the measured window), then holds them and reads the server's RSS. */
-  private Future<Void> openAndHold(Measurement m, long rssBeforeKiB) {
+  /** Opens every worker's sockets (the measured window), then holds them and reads the server's memory. */
+  private Future<Void> openAndHold(Measurement m, ServerMemory before) {
     long openStart = System.nanoTime();
     m.start(Duration.ZERO);
     return Future.all(workers.stream().map(Worker::open).toList()).compose(all -> {
@@ -149,47 +151,66 @@ public final class ConnectionsScenario implements Scenario {
           openSeconds));
       out.println("  all opened; holding " + Params.format(hold));
       return vertx.timer(hold.toMillis()).compose(t -> vertx.executeBlocking(() -> {
-        recordRss(rssBeforeKiB, m.counter(OPENED).sum() - m.counter(DROPPED).sum());
+        recordMemory(before, m.counter(OPENED).sum() - m.counter(DROPPED).sum());
         return null;
       }));
     });
   }
 
-  private void recordRss(long beforeKiB, long held) {
-    if (beforeKiB <= 0) {
-      figures.put("server RSS", "not measured (give --server-pid of a server on this machine)");
+  /** The server's memory at one moment: resident set, and (a JVM server) heap in use after a full GC. */
+  record ServerMemory(long rssKiB, long heapUsedKiB) {
+  }
+
+  private void recordMemory(ServerMemory before, long held) {
+    if (before == null) {
+      figures.put("server memory", "not measured (give --server-pid of a server on this machine)");
       return;
     }
-    long holdingKiB = serverRssKiB();
-    figures.put("server RSS before", String.format(Locale.ROOT, "%,d KiB", beforeKiB));
-    figures.put("server RSS holding", String.format(Locale.ROOT, "%,d KiB", holdingKiB));
+    ServerMemory holding = serverMemory();
+    figures.put("server RSS", String.format(Locale.ROOT, "%,d KiB before, %,d KiB holding", before.rssKiB(),
+        holding.rssKiB()));
     if (held > 0) {
-      figures.put("RSS per socket", String.format(Locale.ROOT, "%.1f KiB", (holdingKiB - beforeKiB) / (double) held));
+      figures.put("RSS per socket", String.format(Locale.ROOT, "%.1f KiB", (holding.rssKiB() - before.rssKiB()) / (double) held));
+    }
+    if (before.heapUsedKiB() > 0 && holding.heapUsedKiB() > 0) {
+      figures.put("heap after GC", String.format(Locale.ROOT, "%,d KiB before, %,d KiB holding", before.heapUsedKiB(),
+          holding.heapUsedKiB()));
+      if (held > 0) {
+        figures.put("heap per socket", String.format(Locale.ROOT, "%.1f KiB",
+            (holding.heapUsedKiB() - before.heapUsedKiB()) / (double) held));
+      }
     }
   }
 
   /**
-   * VmRSS of the server process from /proc, in KiB; 0 when no pid was given. A Java server is first
-   * asked for a full GC (jcmd, best effort), so that both readings hold live data, not whatever
-   * garbage the logins left: a collection in between would otherwise make the difference meaningless.
+   * The server's memory, or null when no pid was given. A Java server is first asked for a full GC
+   * (jcmd, best effort), so that both readings hold live data, not whatever garbage the logins left,
+   * and its heap in use is read too: a JVM keeps the heap it has committed, so RSS alone moves with
+   * heap sizing rather than with what the sockets cost. Reads RSS from /proc.
    */
-  long serverRssKiB() {
+  ServerMemory serverMemory() {
     if (serverPid == 0) {
-      return 0;
+      return null;
     }
+    jcmd("GC.run");
+    Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+    return new ServerMemory(rssKiB(Path.of("/proc", Long.toString(serverPid), "status")),
+        used.find() ? Long.parseLong(used.group(1)) : 0);
+  }
+
+  /** Runs a jcmd command against the server; its output, or "" when jcmd is missing or fails. */
+  private String jcmd(String command) {
     try {
-      Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-          Long.toString(serverPid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (!gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-        gc.destroy();
-      }
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(serverPid), command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? output : "";
     } catch (IOException e) {
-      out.println("  (no jcmd here; RSS read without a GC first)");
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return "";
     }
-    return rssKiB(Path.of("/proc", Long.toString(serverPid), "status"));
   }
 
   static long rssKiB(Path status) {
