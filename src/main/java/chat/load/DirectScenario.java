@@ -4,7 +4,6 @@ import chat.load.WireClient.Account;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +26,7 @@ public final class DirectScenario implements Scenario {
   private final Vertx vertx;
   private final WireClient client;
   private final int pairs;
-  private final int window;
-  private final long rate;
-  private final int size;
-  private final long maxMessages;
-  private final Duration warmup;
-  private final Duration duration;
-  private final Duration drain;
+  private final LoadShape shape;
   private final List<LoadSocket> senders = new ArrayList<>();
   private final List<String> recipientIds = new ArrayList<>();
   private final List<LoadSocket> recipients = new ArrayList<>();
@@ -44,20 +37,13 @@ public final class DirectScenario implements Scenario {
     this.vertx = vertx;
     this.client = client;
     this.pairs = params.integer("pairs", 50);
-    this.window = params.integer("window", 10);
-    this.rate = params.number("rate", 0);
-    this.size = params.integer("size", 100);
-    this.maxMessages = params.number("max-messages", 20_000_000);
-    this.warmup = params.duration("warmup", Duration.ofSeconds(10));
-    this.duration = params.duration("duration", Duration.ofSeconds(30));
-    this.drain = params.duration("drain", Duration.ofSeconds(10));
+    this.shape = LoadShape.from(params, 10, 20_000_000);
   }
 
   @Override
   public String description() {
-    return String.format(Locale.ROOT, "direct, %s: %d pairs, %d-character bodies",
-        rate > 0 ? String.format(Locale.ROOT, "open loop at %,d msgs/s", rate) : "closed loop, window " + window,
-        pairs, size);
+    return String.format(Locale.ROOT, "direct, %s: %d pairs, %d-character bodies", shape.describe(), pairs,
+        shape.size());
   }
 
   @Override
@@ -89,11 +75,11 @@ public final class DirectScenario implements Scenario {
     LatencyMetric endToEnd = m.latency(END_TO_END);
     var delivered = m.counter(DELIVERED);
     var errors = m.counter(ERRORS);
-    loop = new SendLoop(vertx, pairs, window, rate, maxMessages, Math.max(window, 1000), (slot, message, start) -> {
+    loop = shape.loop(vertx, pairs, 1000, (slot, message, start) -> {
       String id = Stamp.id(slot, message, start);
       senders.get(slot).send(new JsonObject().put("type", "send").put("id", id).put("to", recipientIds.get(slot))
-          .put("kind", "text").put("body", Stamp.body(id, size)));
-    }, m.counter(SENT), m.counter(SKIPPED));
+          .put("kind", "text").put("body", Stamp.body(id, shape.size())));
+    }, m, SENT, SKIPPED);
     for (int i = 0; i < pairs; i++) {
       int slot = i;
       senders.get(i).onFrame(frame -> {
@@ -119,15 +105,7 @@ public final class DirectScenario implements Scenario {
         }
       });
     }
-    m.start(warmup);
-    loop.start();
-    m.windowOpened().onSuccess(v -> loop.startPacing());
-    return Future.any(m.windowOf(duration), loop.exhausted())
-        .compose(v -> {
-          loop.stop();
-          m.endWindow();
-          return loop.drained(drain);
-        });
+    return loop.run(m, shape.warmup(), shape.duration(), shape.drain());
   }
 
   @Override

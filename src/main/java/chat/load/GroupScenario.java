@@ -4,7 +4,6 @@ import chat.load.WireClient.Account;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,13 +31,7 @@ public final class GroupScenario implements Scenario {
   private final WireClient client;
   private final int members;
   private final int senderCount;
-  private final int window;
-  private final long rate;
-  private final int size;
-  private final long maxMessages;
-  private final Duration warmup;
-  private final Duration duration;
-  private final Duration drain;
+  private final LoadShape shape;
   private final List<LoadSocket> sockets = new ArrayList<>();
   /** Messages not yet at every other member: key of the client id → members still to receive it. */
   private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
@@ -50,13 +43,7 @@ public final class GroupScenario implements Scenario {
     this.client = client;
     this.members = params.integer("members", 1000);
     this.senderCount = params.integer("senders", 1);
-    this.window = params.integer("window", 1);
-    this.rate = params.number("rate", 0);
-    this.size = params.integer("size", 100);
-    this.maxMessages = params.number("max-messages", 1_000_000);
-    this.warmup = params.duration("warmup", Duration.ofSeconds(10));
-    this.duration = params.duration("duration", Duration.ofSeconds(30));
-    this.drain = params.duration("drain", Duration.ofSeconds(10));
+    this.shape = LoadShape.from(params, 1, 1_000_000);
     if (members < 2 || senderCount < 1 || senderCount > members) {
       throw new IllegalArgumentException("need --members >= 2 and 1 <= --senders <= --members");
     }
@@ -65,8 +52,7 @@ public final class GroupScenario implements Scenario {
   @Override
   public String description() {
     return String.format(Locale.ROOT, "group, %s: %,d members online, %d sender(s), %d-character bodies",
-        rate > 0 ? String.format(Locale.ROOT, "open loop at %,d msgs/s", rate) : "closed loop, window " + window,
-        members, senderCount, size);
+        shape.describe(), members, senderCount, shape.size());
   }
 
   @Override
@@ -105,12 +91,12 @@ public final class GroupScenario implements Scenario {
     var deliveries = m.counter(DELIVERIES);
     var errors = m.counter(ERRORS);
     int receivers = members - 1; // the sending session gets its ack, not the message
-    loop = new SendLoop(vertx, senderCount, window, rate, maxMessages, Math.max(window, 100), (slot, message, start) -> {
+    loop = shape.loop(vertx, senderCount, 100, (slot, message, start) -> {
       String id = Stamp.id(slot, message, start);
       outstanding.put(Stamp.keyOfId(id), new AtomicInteger(receivers));
       sockets.get(slot).send(new JsonObject().put("type", "send").put("id", id).put("conversation", conversationId)
-          .put("kind", "text").put("body", Stamp.body(id, size)));
-    }, m.counter(SENT), m.counter(SKIPPED));
+          .put("kind", "text").put("body", Stamp.body(id, shape.size())));
+    }, m, SENT, SKIPPED);
     for (int i = 0; i < members; i++) {
       int slot = i;
       sockets.get(i).onFrame(frame -> {
@@ -143,24 +129,9 @@ public final class GroupScenario implements Scenario {
         }
       });
     }
-    m.start(warmup);
-    loop.start();
-    m.windowOpened().onSuccess(v -> loop.startPacing());
-    return Future.any(m.windowOf(duration), loop.exhausted())
-        .compose(v -> {
-          loop.stop();
-          m.endWindow();
-          return loop.drained(drain);
-        })
-        .compose(v -> waitUntilDelivered(System.nanoTime() + drain.toNanos()));
-  }
-
-  /** Acks come before the last pushes: wait (bounded) for the messages still on their way to members. */
-  private Future<Void> waitUntilDelivered(long deadline) {
-    if (outstanding.isEmpty() || System.nanoTime() > deadline) {
-      return Future.succeededFuture();
-    }
-    return vertx.timer(20).compose(v -> waitUntilDelivered(deadline));
+    // acks come before the last pushes: wait (bounded) for the messages still on their way to members
+    return loop.run(m, shape.warmup(), shape.duration(), shape.drain())
+        .compose(v -> Waits.until(vertx, outstanding::isEmpty, shape.drain()));
   }
 
   @Override

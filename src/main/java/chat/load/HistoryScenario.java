@@ -119,7 +119,7 @@ public final class HistoryScenario implements Scenario {
     return m.windowOf(duration).compose(v -> {
       stopped = true;
       m.endWindow();
-      return waitForPending(System.nanoTime() + 10_000_000_000L);
+      return Waits.until(vertx, pending::isEmpty, Duration.ofSeconds(10));
     });
   }
 
@@ -153,13 +153,6 @@ public final class HistoryScenario implements Scenario {
       }
       requestLoop(worker, n + 1, m);
     });
-  }
-
-  private Future<Void> waitForPending(long deadline) {
-    if (pending.isEmpty() || System.nanoTime() > deadline) {
-      return Future.succeededFuture();
-    }
-    return vertx.timer(20).compose(v -> waitForPending(deadline));
   }
 
   @Override

@@ -71,11 +71,6 @@ public final class SendLoop {
     return rate > 0;
   }
 
-  public String describe() {
-    return openLoop() ? String.format(java.util.Locale.ROOT, "open loop at %,d/s", rate)
-        : "closed loop, window " + window;
-  }
-
   /** Starts offering load: the closed loop, or the open loop's warm-up. */
   public void start() {
     warmingUp = openLoop();
@@ -141,17 +136,20 @@ public final class SendLoop {
     return sum;
   }
 
-  /** Completes when nothing is in flight any more, or after {@code max}, whichever comes first. */
-  public Future<Void> drained(Duration max) {
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.nanoTime() + max.toNanos();
-    vertx.setPeriodic(20, id -> {
-      if (inFlight() == 0 || System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        drained.tryComplete();
-      }
+  /**
+   * Runs the loop under {@code m}: starts the clock and the load, paces an open loop once the
+   * warm-up is over, ends the window after {@code duration} (or at the message bound), then waits
+   * up to {@code drain} for the sends still in flight.
+   */
+  public Future<Void> run(Measurement m, Duration warmup, Duration duration, Duration drain) {
+    m.start(warmup);
+    start();
+    m.windowOpened().onSuccess(v -> startPacing());
+    return Future.any(m.windowOf(duration), exhausted()).compose(v -> {
+      stop();
+      m.endWindow();
+      return Waits.until(vertx, () -> inFlight() == 0, drain);
     });
-    return drained.future();
   }
 
   private void send(int slot, long startNanos) {
