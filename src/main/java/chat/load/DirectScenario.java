@@ -1,6 +1,5 @@
 package chat.load;
 
-import chat.load.WireClient.Account;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -21,14 +21,14 @@ public record RunResult(String scenario, String description, String url, Instant
     StringBuilder out = new StringBuilder();
     out.append(description).append('\n');
     out.append(String.format(Locale.ROOT, "measured %.1f s against %s%n", totals.windowSeconds(), url));
-    totals.counts().forEach((name, count) -> out.append(String.format(Locale.ROOT, "  %-14s %,12d  %,12.0f/s%n",
+    totals.counts().forEach((name, count) -> out.append(String.format(Locale.ROOT, "  %-16s %,12d  %,12.0f/s%n",
         name, count, totals.rate(name))));
-    figures.forEach((name, value) -> out.append(String.format(Locale.ROOT, "  %-14s %s%n", name, value)));
+    figures.forEach((name, value) -> out.append(String.format(Locale.ROOT, "  %-16s %s%n", name + ":", value)));
     if (!totals.latencies().isEmpty()) {
-      out.append(String.format(Locale.ROOT, "  %-14s %10s %9s %9s %9s %9s %9s%n", "latency (ms)", "count",
+      out.append(String.format(Locale.ROOT, "  %-16s %10s %9s %9s %9s %9s %9s%n", "latency (ms)", "count",
           "p50", "p90", "p99", "p99.9", "max"));
       totals.latencies().forEach((name, h) -> {
-        out.append(String.format(Locale.ROOT, "  %-14s %,10d", name, h.getTotalCount()));
+        out.append(String.format(Locale.ROOT, "  %-16s %,10d", name, h.getTotalCount()));
         for (double p : PERCENTILES) {
           out.append(String.format(Locale.ROOT, " %9.2f", millisAt(h, p)));
         }

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,6 @@ public final class WireClient {
   private static final String RATE_LIMITED_HINT =
       " (the server rate-limits this; run it with a load configuration, see docs/performance.md)";
 
-  private final Vertx vertx;
   private final Lanes lanes;
   private final String host;
   private final int port;
@@ -47,7 +47,6 @@ public final class WireClient {
 
   public WireClient(Vertx vertx, Lanes lanes, String url, List<String> sourceAddresses, boolean deflate) {
     URI uri = URI.create(url);
-    this.vertx = vertx;
     this.lanes = lanes;
     this.host = uri.getHost();
     this.tls = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
@@ -58,7 +57,7 @@ public final class WireClient {
     }
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port).setSsl(tls),
         new PoolOptions().setHttp1MaxSize(64));
-    for (String source : sourceAddresses.isEmpty() ? java.util.Collections.<String>singletonList(null) : sourceAddresses) {
+    for (String source : sourceAddresses.isEmpty() ? Collections.<String>singletonList(null) : sourceAddresses) {
       WebSocketClientOptions options = new WebSocketClientOptions().setSsl(tls)
           .setMaxConnections(Integer.MAX_VALUE)
           .setMaxFrameSize(1 << 20).setMaxMessageSize(4 << 20)
@@ -140,7 +139,7 @@ public final class WireClient {
 
   /** Runs {@code count} tasks, {@code concurrency} at a time, keeping results in task order. */
   <T> Future<List<T>> inBatches(int count, int concurrency, IntFunction<Future<T>> task) {
-    List<T> results = new ArrayList<>(java.util.Collections.nCopies(count, null));
+    List<T> results = new ArrayList<>(Collections.nCopies(count, null));
     AtomicInteger next = new AtomicInteger();
     List<Future<Void>> workers = new ArrayList<>();
     for (int w = 0; w < Math.min(Math.max(1, concurrency), count); w++) {
