@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 public record GatewaySettings(String host, int port, int maxFrameBytes, int maxTransportFrameBytes,
                               int maxRequestBodyBytes, long authTimeoutMs, long sendTimeoutMs,
                               int historyPageMax, int syncPageMax, long heartbeatIntervalMs,
-                              long heartbeatTimeoutMs, MediaSettings media) {
+                              long heartbeatTimeoutMs, MediaSettings media, boolean webSocketCompression) {
 
   public static GatewaySettings from(JsonObject config) {
     JsonObject http = config.getJsonObject("http", new JsonObject());
@@ -17,6 +17,7 @@ public record GatewaySettings(String host, int port, int maxFrameBytes, int maxT
         http.getInteger("maxRequestBodyBytes", 65_536), http.getLong("authTimeoutMs", 10_000L),
         http.getLong("sendTimeoutMs", 10_000L), messages.getInteger("historyPageMax", 100),
         messages.getInteger("syncPageMax", 500), http.getLong("heartbeatIntervalMs", 5_000L),
-        http.getLong("heartbeatTimeoutMs", 30_000L), MediaSettings.from(config));
+        http.getLong("heartbeatTimeoutMs", 30_000L), MediaSettings.from(config),
+        http.getBoolean("webSocketCompression", false));
   }
 }

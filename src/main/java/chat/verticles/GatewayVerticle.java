@@ -60,7 +60,10 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setMaxWebSocketFrameSize(settings.maxTransportFrameBytes())
         .setMaxWebSocketMessageSize(settings.maxTransportFrameBytes())
-        .setCompressionSupported(true))
+        .setCompressionSupported(true)
+        // permessage-deflate costs far more CPU than it saves on loopback-sized chat frames (docs/performance.md)
+        .setPerMessageWebSocketCompressionSupported(settings.webSocketCompression())
+        .setPerFrameWebSocketCompressionSupported(settings.webSocketCompression()))
         .requestHandler(router);
     return Future.join(
         vertx.eventBus().<Delivery>consumer(Addresses.deliveriesFor(directory.nodeId()), m -> edge.deliver(m.body()))

@@ -1,0 +1,168 @@
+package chat.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The shape of the offered load over a fixed set of senders ("slots").
+ *
+ * <p>Closed loop ({@code rate == 0}): each slot keeps {@code window} sends in flight and sends the
+ * next when one completes; a stalled server slows the load down, so the run measures what the
+ * server sustains. Open loop ({@code rate > 0}): sends are due at fixed times, {@code rate} per
+ * second over all slots, whatever the answers do; each send's start is its <em>intended</em> time,
+ * not the moment it went out, so a stall shows in every latency it delays (coordinated omission
+ * corrected). A slot with {@code maxInFlight} unanswered sends skips its due sends (counted) rather
+ * than queue without bound. An open loop starts with a closed-loop warm-up, one send in flight per
+ * slot, until {@link #startPacing}: started at full rate on a cold JIT, the schedule would fall
+ * seconds behind in the first seconds and the measured window would only show that backlog.
+ */
+public final class SendLoop {
+  /** Sends message number {@code message} from {@code slot}, stamped with {@code startNanos}. */
+  public interface Sender {
+    void send(int slot, long message, long startNanos);
+  }
+
+  private static final long NANOS = 1_000_000_000L;
+  private final Vertx vertx;
+  private final int slots;
+  private final int window;
+  private final long rate;
+  private final long maxMessages;
+  private final int maxInFlight;
+  private final Sender sender;
+  private final LongAdder sent;
+  private final LongAdder skipped;
+  private final AtomicLongArray nextMessage;
+  private final AtomicInteger[] inFlight;
+  private final AtomicLong total = new AtomicLong();
+  private final Promise<Void> exhausted = Promise.promise();
+  private volatile boolean stopped;
+  private volatile boolean warmingUp;
+  private long pacer = -1;
+
+  public SendLoop(Vertx vertx, int slots, int window, long rate, long maxMessages, int maxInFlight, Sender sender,
+                  LongAdder sent, LongAdder skipped) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("need at least one sender");
+    }
+    this.vertx = vertx;
+    this.slots = slots;
+    this.window = Math.max(1, window);
+    this.rate = rate;
+    this.maxMessages = maxMessages;
+    this.maxInFlight = maxInFlight;
+    this.sender = sender;
+    this.sent = sent;
+    this.skipped = skipped;
+    this.nextMessage = new AtomicLongArray(slots);
+    this.inFlight = new AtomicInteger[slots];
+    for (int i = 0; i < slots; i++) {
+      inFlight[i] = new AtomicInteger();
+    }
+  }
+
+  public boolean openLoop() {
+    return rate > 0;
+  }
+
+  /** Starts offering load: the closed loop, or the open loop's warm-up. */
+  public void start() {
+    warmingUp = openLoop();
+    for (int slot = 0; slot < slots; slot++) {
+      for (int w = 0; w < (openLoop() ? 1 : window); w++) {
+        send(slot, System.nanoTime());
+      }
+    }
+  }
+
+  /** Open loop: ends the warm-up and starts the fixed-rate schedule from now. */
+  public void startPacing() {
+    if (openLoop() && !stopped) {
+      warmingUp = false;
+      long origin = System.nanoTime();
+      AtomicLong due = new AtomicLong();
+      pacer = vertx.setPeriodic(1, id -> {
+        long now = System.nanoTime();
+        long until = Math.min(maxMessages, (now - origin) * rate / NANOS);
+        for (long k = due.get(); k < until && !stopped; k++) {
+          int slot = (int) (k % slots);
+          long intended = origin + k * NANOS / rate;
+          if (inFlight[slot].get() >= maxInFlight) {
+            skipped.increment();
+          } else {
+            send(slot, intended);
+          }
+        }
+        due.set(Math.max(due.get(), until));
+        if (until >= maxMessages) {
+          stop();
+          exhausted.tryComplete();
+        }
+      });
+    }
+  }
+
+  /** A send of {@code slot} was answered (ack or error): closed loop sends the next one. */
+  public void completed(int slot) {
+    inFlight[slot].decrementAndGet();
+    if ((!openLoop() || warmingUp) && !stopped) {
+      send(slot, System.nanoTime());
+    }
+  }
+
+  public void stop() {
+    stopped = true;
+    if (pacer >= 0) {
+      vertx.cancelTimer(pacer);
+    }
+  }
+
+  /** Completes when {@code maxMessages} have been offered: the run's count bound. */
+  public Future<Void> exhausted() {
+    return exhausted.future();
+  }
+
+  public long inFlight() {
+    long sum = 0;
+    for (AtomicInteger slot : inFlight) {
+      sum += slot.get();
+    }
+    return sum;
+  }
+
+  /**
+   * Runs the loop under {@code m}: starts the clock and the load, paces an open loop once the
+   * warm-up is over, ends the window after {@code duration} (or at the message bound), then waits
+   * up to {@code drain} for the sends still in flight.
+   */
+  public Future<Void> run(Measurement m, Duration warmup, Duration duration, Duration drain) {
+    m.start(warmup);
+    start();
+    m.windowOpened().onSuccess(v -> startPacing());
+    return Future.any(m.windowOf(duration), exhausted()).compose(v -> {
+      stop();
+      m.endWindow();
+      return Waits.until(vertx, () -> inFlight() == 0, drain);
+    });
+  }
+
+  private void send(int slot, long startNanos) {
+    if (stopped) {
+      return;
+    }
+    if (total.incrementAndGet() > maxMessages) {
+      stopped = true;
+      exhausted.tryComplete();
+      return;
+    }
+    inFlight[slot].incrementAndGet();
+    sent.increment();
+    sender.send(slot, nextMessage.getAndIncrement(slot), startNanos);
+  }
+}

@@ -1,0 +1,88 @@
+package chat.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chat.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class LoadToolTest {
+  @Test
+  @DisplayName("Each scenario name builds its scenario, and an unknown one is refused")
+  void scenarioWiring(Vertx vertx, VertxTestContext testContext) {
+    Lanes.deploy(vertx, 1).onComplete(testContext.succeeding(lanes -> testContext.verify(() -> {
+      WireClient client = new WireClient(vertx, lanes, "http://127.0.0.1:1", List.of(), false);
+      PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+      assertThat(LoadTool.create("connections", vertx, client, Params.parse(List.of()), out))
+          .isInstanceOf(ConnectionsScenario.class);
+      assertThat(LoadTool.create("direct", vertx, client, Params.parse(List.of()), out)).isInstanceOf(DirectScenario.class);
+      assertThat(LoadTool.create("group", vertx, client, Params.parse(List.of()), out)).isInstanceOf(GroupScenario.class);
+      assertThat(LoadTool.create("history", vertx, client, Params.parse(List.of()), out))
+          .isInstanceOf(HistoryScenario.class);
+      assertThat(LoadTool.create("sync", vertx, client, Params.parse(List.of()), out)).isInstanceOf(SyncScenario.class);
+      Scenario open = LoadTool.create("direct", vertx, client, Params.parse(List.of("--rate", "5000", "--pairs", "7")), out);
+      assertThat(open.description()).contains("open loop at 5,000 msgs/s", "7 pairs");
+      assertThat(open.counters().get(0)).isEqualTo("delivered"); // the throughput a direct run is judged by
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+          () -> LoadTool.create("flood", vertx, client, Params.parse(List.of()), out)).hasMessageContaining("flood");
+      client.close();
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("A misspelt parameter fails the run before anything is sent")
+  void misspeltParameter(Vertx vertx, VertxTestContext testContext) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:1", "--pairz", "3")), out)
+        .onComplete(testContext.failing(e -> testContext.verify(() -> {
+          assertThat(e).hasMessageContaining("--pairz");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("A short direct run against a real node completes, prints progress and a summary, and writes its JSON and HTML results")
+  void smokeRun(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    Path results = dir.resolve("results");
+    TestNode.start(vertx, dir.resolve("node"), config -> config.getJsonObject("limits")
+            .put("sendPerSecond", 100_000).put("sendBurst", 100_000))
+        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:" + node.port(),
+            "--pairs", "2", "--window", "4", "--warmup", "1s", "--duration", "2s", "--out", results.toString())), out)
+            .eventually(node::close))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.totals().counts().get("delivered")).isPositive();
+          assertThat(result.totals().latencies().get("end-to-end").getTotalCount()).isPositive();
+          assertThat(result.totals().counts().get("errors")).isZero();
+          assertThat(printed.toString(StandardCharsets.UTF_8)).contains("warm-up", "end-to-end p99", "p99.9");
+          try (Stream<Path> files = Files.list(results)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(2);
+            assertThat(names.get(0)).startsWith("direct-").endsWith(".html");
+            JsonObject json = new JsonObject(Files.readString(results.resolve(names.get(1))));
+            assertThat(json.getString("scenario")).isEqualTo("direct");
+            assertThat(json.getJsonObject("latenciesMs").getJsonObject("ack").getLong("count")).isPositive();
+          }
+          testContext.completeNow();
+        })));
+  }
+}

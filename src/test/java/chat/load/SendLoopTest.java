@@ -1,0 +1,87 @@
+package chat.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class SendLoopTest {
+  /** One send the loop asked for. */
+  record Sent(int slot, long message, long startNanos) {
+  }
+
+  @Test
+  @DisplayName("Closed loop keeps each sender's window full: an answer lets exactly that sender send once more")
+  void closedLoopWindow(Vertx vertx, VertxTestContext testContext) {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    LongAdder counted = new LongAdder();
+    SendLoop loop = new SendLoop(vertx, 3, 2, 0, 1_000, 10, (slot, message, start) -> sent.add(new Sent(slot, message, start)),
+        counted, new LongAdder());
+    loop.start();
+    testContext.verify(() -> {
+      assertThat(sent).hasSize(6);
+      assertThat(loop.inFlight()).isEqualTo(6);
+      loop.completed(1);
+      assertThat(sent).hasSize(7);
+      assertThat(sent.get(6).slot()).isEqualTo(1);
+      assertThat(sent.get(6).message()).isEqualTo(2); // slot 1's third message
+      loop.stop();
+      loop.completed(0);
+      assertThat(sent).hasSize(7);
+      assertThat(loop.inFlight()).isEqualTo(5);
+      assertThat(counted.sum()).isEqualTo(7);
+    });
+    testContext.completeNow();
+  }
+
+  @Test
+  @DisplayName("The message bound ends the run: no send past it, and exhausted completes")
+  void messageBound(Vertx vertx, VertxTestContext testContext) {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    SendLoop loop = new SendLoop(vertx, 2, 3, 0, 4, 10, (slot, message, start) -> sent.add(new Sent(slot, message, start)),
+        new LongAdder(), new LongAdder());
+    loop.start();
+    loop.exhausted().onComplete(testContext.succeeding(v -> testContext.verify(() -> {
+      assertThat(sent).hasSize(4);
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("Open loop warms up as a closed loop of one send per sender, then stamps each send with its intended time, 1/rate apart, whatever the answers do")
+  void openLoopIntendedTimes(Vertx vertx, VertxTestContext testContext) {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    LongAdder skipped = new LongAdder();
+    // 1,000/s over 2 senders; each sender may have 50 unanswered sends
+    SendLoop loop = new SendLoop(vertx, 2, 1, 1_000, 1_000, 50, (slot, message, start) -> sent.add(new Sent(slot, message, start)),
+        new LongAdder(), skipped);
+    loop.start();
+    testContext.verify(() -> {
+      assertThat(sent).hasSize(2);
+      loop.completed(0); // warm-up: an answer lets the sender send again
+      assertThat(sent).hasSize(3);
+    });
+    loop.startPacing();
+    loop.completed(0); // pacing: answers no longer trigger sends
+    assertThat(sent).hasSize(3);
+    vertx.setTimer(300, id -> testContext.verify(() -> {
+      loop.stop();
+      List<Sent> paced = sent.subList(3, sent.size());
+      assertThat(paced).hasSize(99); // 50 unanswered per sender (one of them the warm-up's), the rest skipped
+      assertThat(skipped.sum()).isPositive();
+      for (int i = 1; i < paced.size(); i++) {
+        assertThat(paced.get(i).startNanos() - paced.get(i - 1).startNanos()).isEqualTo(1_000_000L);
+        assertThat(paced.get(i).slot()).isEqualTo(i % 2);
+      }
+      testContext.completeNow();
+    }));
+  }
+}
