@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Multimaps (value sets): {@value Addresses#SESSIONS_BY_USER} user id → node ids holding a live
  * session of the user; {@value Addresses#SESSIONS_BY_NODE} node id → user ids, the index used to
- * purge a node's entries. A node id is the Hazelcast member UUID (the Vert.x cluster node id).
+ * purge a node's entries. A node id is the Vert.x cluster node id (a member attribute in Hazelcast).
  *
  * <p>Each node counts its own sessions per user and touches the maps only when a count goes
  * 0 → 1 or 1 → 0, on one worker thread so those changes apply in order. When a member leaves the
@@ -52,6 +52,8 @@ public final class HazelcastSessionDirectory implements SessionDirectory, Resour
     this.byNode = hazelcast.getMultiMap(Addresses.SESSIONS_BY_NODE);
   }
 
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   @Override
   public Future<Void> open() {
     writer = vertx.createSharedWorkerExecutor("chat-session-directory", 1);
@@ -62,7 +64,12 @@ public final class HazelcastSessionDirectory implements SessionDirectory, Resour
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String gone = event.getMember().getUuid().toString();
+        // The Vert.x node id is not the Hazelcast member UUID: vertx-hazelcast 5 makes up its own
+        // and keeps it in this member attribute (the directory is keyed by the Vert.x node id).
+        String gone = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (gone == null) {
+          return;
+        }
         writer.executeBlocking(() -> purge(gone), false).onSuccess(users -> {
           LOG.info("node {} left: {} users dropped from the session directory", gone, users.size());
           // their presence may have ended with that node
