@@ -8,6 +8,7 @@ import chat.support.TestNode;
 import chat.support.TestSocket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -151,25 +152,33 @@ class PresenceTest {
   }
 
   @Test
-  @DisplayName("A session silent for the heartbeat timeout is closed with 4408 and its user goes offline; one that pings stays")
+  @DisplayName("A session silent for the heartbeat timeout is closed with 4408 and its user goes offline; ping frames and WebSocket pings keep one alive")
   void heartbeatTimeout(Vertx vertx, VertxTestContext ctx, @TempDir Path dir) {
     TestNode.start(vertx, dir, c -> c.getJsonObject("http").put("heartbeatIntervalMs", 100).put("heartbeatTimeoutMs", 600))
         .compose(node -> world(new ChatClient(vertx, node.port())))
         .compose(w -> w.talk().compose(conversation -> w.client().connect(w.alice()).compose(alice ->
-            w.client().connect(w.bob()).compose(bob -> {
+            w.client().connect(w.bob()).compose(bob -> w.client().connect(w.carol()).compose(carol -> {
               alice.send(subscribe("s4", w.bob()));
-              long pinger = vertx.setPeriodic(200, t -> alice.send(new JsonObject().put("type", "ping")));
+              // alice shows life with ping frames, carol with WebSocket pings only; bob stays silent
+              long pinger = vertx.setPeriodic(200, t -> {
+                alice.send(new JsonObject().put("type", "ping"));
+                carol.ws.writePing(Buffer.buffer("hb"));
+              });
               return nextPresence(alice, w.bob(), "online")
                   .compose(online -> bob.closed())
-                  .compose(code -> nextPresence(alice, w.bob(), "offline").map(offline -> {
+                  .compose(code -> nextPresence(alice, w.bob(), "offline").compose(offline -> {
                     vertx.cancelTimer(pinger);
-                    ctx.verify(() -> {
-                      assertThat(code).isEqualTo((short) 4408);
-                      assertThat(offline.getLong("lastSeen")).isPositive();
+                    carol.send(new JsonObject().put("type", "ping"));
+                    return carol.next().map(pong -> {
+                      ctx.verify(() -> {
+                        assertThat(code).isEqualTo((short) 4408);
+                        assertThat(offline.getLong("lastSeen")).isPositive();
+                        assertThat(pong.getString("type")).as("carol's socket is still open").isEqualTo("pong");
+                      });
+                      return null;
                     });
-                    return null;
                   }));
-            }))))
+            })))))
         .onComplete(ctx.succeedingThenComplete());
   }
 }

@@ -101,6 +101,8 @@ public final class ClientEdge {
     ctx.request().toWebSocket().onSuccess(ws -> {
       Session session = new Session(UUID.randomUUID().toString(), webSocketTransport(ws), services);
       ws.textMessageHandler(session::onText);
+      // every frame, a WebSocket ping included, is a sign of life (the text handler still gets its messages)
+      ws.frameHandler(frame -> session.signOfLife());
       ws.binaryMessageHandler(b -> session.onBinary());
       ws.closeHandler(v -> session.onClosed());
       ws.exceptionHandler(e -> {

@@ -138,6 +138,11 @@ final class Session {
     }
   }
 
+  /** A sign of life below the JSON frames (a WebSocket ping, for instance): the session is alive. */
+  void signOfLife() {
+    lastSignOfLife = services.clock().millis();
+  }
+
   void onBinary() {
     lastSignOfLife = services.clock().millis();
     if (state != State.CLOSED) {
