@@ -58,6 +58,11 @@ class PresenceTest {
         ? Future.succeededFuture(frame) : nextPresence(socket, user, status));
   }
 
+  private static Future<JsonObject> nextNotMessage(TestSocket socket) {
+    return socket.next().compose(frame -> "message".equals(frame.getString("type")) ? nextNotMessage(socket)
+        : Future.succeededFuture(frame));
+  }
+
   private static Future<JsonObject> nextTyping(TestSocket socket) {
     return socket.next().compose(frame -> "typing".equals(frame.getString("type")) ? Future.succeededFuture(frame)
         : nextTyping(socket));
@@ -91,7 +96,8 @@ class PresenceTest {
     TestNode.client(vertx, dir).compose(PresenceTest::world).compose(w -> w.talk().compose(conversation ->
         w.client().connect(w.alice()).compose(alice -> {
           alice.send(subscribe("s2", w.bob(), w.carol()));
-          return alice.next().compose(first -> alice.next().map(second -> {
+          // in the cluster alice's own copy of "hi" may still be pushed meanwhile: skip messages
+          return nextNotMessage(alice).compose(first -> nextNotMessage(alice).map(second -> {
             ctx.verify(() -> {
               JsonObject error = "error".equals(first.getString("type")) ? first : second;
               JsonObject presence = "error".equals(first.getString("type")) ? second : first;

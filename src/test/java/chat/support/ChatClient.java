@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChatClient {
   private static final AtomicInteger NAMES = new AtomicInteger();
+  /**
+   * How long a test waits for the cluster's stages to write what was acked. Normally milliseconds;
+   * a fan-out batch that hits a store timeout is retried after it, which takes seconds.
+   */
+  private static final long SETTLE_NANOS = 30_000_000_000L;
 
   public final Vertx vertx;
   /** The first node: for tests that speak raw HTTP or WebSocket to one node. */
@@ -125,7 +130,7 @@ public final class ChatClient {
    * stage writes history (and conversation lists, before the history row) shortly after the ack.
    */
   public Future<Void> awaitStored(User viewer, String conversationId, String msgId) {
-    return awaitStored(viewer, conversationId, msgId, System.nanoTime() + 10_000_000_000L);
+    return awaitStored(viewer, conversationId, msgId, System.nanoTime() + SETTLE_NANOS);
   }
 
   private Future<Void> awaitStored(User viewer, String conversationId, String msgId, long deadline) {
@@ -135,7 +140,7 @@ public final class ChatClient {
         return Future.succeededFuture();
       }
       if (System.nanoTime() > deadline) {
-        return Future.failedFuture("message " + msgId + " not in the history of " + conversationId + " after 10 s: "
+        return Future.failedFuture("message " + msgId + " not in the history of " + conversationId + " after 30 s: "
             + r.statusCode() + " " + r.bodyAsString());
       }
       return vertx.timer(20).compose(t -> awaitStored(viewer, conversationId, msgId, deadline));
@@ -148,7 +153,7 @@ public final class ChatClient {
    * cluster the inbox stage writes them shortly after the ack.
    */
   public Future<Void> awaitInbox(User user, long seq) {
-    return awaitInbox(user, seq, System.nanoTime() + 10_000_000_000L);
+    return awaitInbox(user, seq, System.nanoTime() + SETTLE_NANOS);
   }
 
   private Future<Void> awaitInbox(User user, long seq, long deadline) {
@@ -157,7 +162,7 @@ public final class ChatClient {
         return Future.succeededFuture();
       }
       if (System.nanoTime() > deadline) {
-        return Future.failedFuture("the inbox of " + user.userId() + " holds " + newest + " events after 10 s, not " + seq);
+        return Future.failedFuture("the inbox of " + user.userId() + " holds " + newest + " events after 30 s, not " + seq);
       }
       return vertx.timer(20).compose(t -> awaitInbox(user, seq, deadline));
     });

@@ -66,15 +66,20 @@ public final class TestSocket {
     return promise.future();
   }
 
-  /** Sends a frame and waits for its answer (the ack or the error naming its id), skipping pushed frames. */
+  /** Sends a frame and waits for its answer (the ack, history page or error naming its id), skipping pushed frames. */
   public Future<JsonObject> answer(JsonObject frame) {
     send(frame);
     return answerTo(frame.getString("id"));
   }
 
   private Future<JsonObject> answerTo(String id) {
-    return next().compose(frame -> id.equals(frame.getString("ack".equals(frame.getString("type")) ? "id" : "ref"))
-        ? Future.succeededFuture(frame) : answerTo(id));
+    return next().compose(frame -> {
+      String type = frame.getString("type");
+      // an error names the frame in ref; an ack or a history page in id (a pushed message's id is its own)
+      boolean answers = "error".equals(type) ? id.equals(frame.getString("ref"))
+          : !"message".equals(type) && id.equals(frame.getString("id"));
+      return answers ? Future.succeededFuture(frame) : answerTo(id);
+    });
   }
 
   /** The next message frame of kind {@code kind}, skipping other frames. */

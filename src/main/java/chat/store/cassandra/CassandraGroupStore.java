@@ -5,7 +5,6 @@ import static chat.store.cassandra.Cql.bind;
 import chat.store.DuplicateKeyException;
 import chat.store.Group;
 import chat.store.GroupStore;
-import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.vertx.core.Future;
 import java.util.List;
@@ -18,8 +17,10 @@ import java.util.Optional;
  * member list as JSON, {@link Group#membersJson}; at most {@code groups.maxMembers} entries, tens of
  * kilobytes). Written only through lightweight transactions: {@code INSERT ... IF NOT EXISTS} to
  * create, {@code UPDATE ... IF version = ?} to replace, so concurrent changes from different nodes
- * are serialised by Paxos and a change computed from a stale read is refused. Reads are at LOCAL_SERIAL
- * consistency, so they see every change that was applied, even one still being committed.
+ * are serialised by Paxos and a change computed from a stale read is refused. Reads are plain
+ * LOCAL_QUORUM: a change is committed before anyone acts on it (its system message is produced
+ * after the LWT completes), and a change computed from a stale read fails its version check and is
+ * recomputed. Serial reads were tried and timed out under load, contending with the LWTs.
  */
 final class CassandraGroupStore implements GroupStore {
   static final List<String> SCHEMA = List.of("""
@@ -59,7 +60,7 @@ final class CassandraGroupStore implements GroupStore {
 
   @Override
   public Future<Optional<Group>> find(String groupId) {
-    return cql.one(bind(select, groupId).setConsistencyLevel(ConsistencyLevel.LOCAL_SERIAL)).map(row -> row == null
+    return cql.one(bind(select, groupId)).map(row -> row == null
         ? Optional.empty()
         : Optional.of(new Group(groupId, row.getString(0), row.getLong(1), row.getLong(2),
             Group.membersFromJson(row.getString(3)))));
