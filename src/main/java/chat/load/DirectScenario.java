@@ -15,11 +15,7 @@ import java.util.Map;
  * {@code message} frame).
  */
 public final class DirectScenario implements Scenario {
-  static final String SENT = "sent";
   static final String DELIVERED = "delivered";
-  static final String ERRORS = "errors";
-  static final String SKIPPED = "skipped";
-  static final String ACK = "ack";
   static final String END_TO_END = "end-to-end";
 
   private final Vertx vertx;

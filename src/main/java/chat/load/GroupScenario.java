@@ -20,12 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GroupScenario implements Scenario {
   static final String FULLY_DELIVERED = "fully delivered";
   static final String DELIVERIES = "deliveries";
-  static final String SENT = "sent";
-  static final String ERRORS = "errors";
-  static final String SKIPPED = "skipped";
   static final String LAST_MEMBER = "last member";
   static final String EACH_MEMBER = "each member";
-  static final String ACK = "ack";
 
   private final Vertx vertx;
   private final WireClient client;

@@ -9,6 +9,12 @@ import java.util.Map;
  * under a {@link Measurement}, then closes it.
  */
 public interface Scenario {
+  /** Counter and latency names the send scenarios share, so reports line up across scenarios. */
+  String SENT = "sent";
+  String ERRORS = "errors";
+  String SKIPPED = "skipped";
+  String ACK = "ack";
+
   /** One line saying what this run does, e.g. "direct, closed loop: 50 pairs, window 10, 100-byte bodies". */
   String description();
 

@@ -1,6 +1,7 @@
 package chat.verticles;
 
 import chat.Addresses;
+import chat.async.Lru;
 import chat.delivery.SessionDirectory;
 import chat.groups.MembershipCache;
 import chat.protocol.ConversationId;
@@ -16,9 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,12 +40,7 @@ public final class PresenceVerticle extends VerticleBase {
   private final MembershipCache groups;
   private final Clock clock;
   /** The last status published for each user (by any node), so a check publishes only a change. */
-  private final Map<String, Boolean> known = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > KNOWN_MAX;
-    }
-  };
+  private final Lru<String, Boolean> known = new Lru<>(KNOWN_MAX);
 
   public PresenceVerticle(SessionDirectory directory, PresenceStore store, MessageStore messages,
                           MembershipCache groups, Clock clock) {

@@ -3,6 +3,7 @@ package chat.store.cassandra;
 import static chat.store.cassandra.Cql.bind;
 
 import chat.async.KeyedSerializer;
+import chat.async.Lru;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;

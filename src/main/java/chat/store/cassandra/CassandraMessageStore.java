@@ -3,6 +3,7 @@ package chat.store.cassandra;
 import static chat.store.cassandra.Cql.bind;
 
 import chat.async.KeyedSerializer;
+import chat.async.Lru;
 import chat.ids.Snowflake;
 import chat.protocol.ConversationId;
 import chat.store.ConversationSummary;
@@ -56,6 +57,8 @@ final class CassandraMessageStore implements MessageStore {
   /** Ten days per history partition. */
   static final long BUCKET_MS = 864_000_000L;
   private static final int BUCKET_CACHE_SIZE = 100_000;
+  /** Rows read per page when a read receipt leaves an unread tail to count. */
+  private static final int UNREAD_COUNT_PAGE = 100;
   static final List<String> SCHEMA = List.of("""
       CREATE TABLE IF NOT EXISTS $ks.messages (
         conversation_id text,
@@ -183,8 +186,6 @@ final class CassandraMessageStore implements MessageStore {
       return unread.compose(count -> cql.execute(bind(writeListRow, userId, conversationId, last, count))).mapEmpty();
     }));
   }
-
-  private static final int UNREAD_COUNT_PAGE = 100;
 
   /** Counts messages from others newer than {@code upTo}, walking history back from {@code before}. */
   private Future<Long> countUnreadAfter(String userId, String conversationId, long upTo, Long before, long counted) {
