@@ -24,7 +24,7 @@ public class FramesBenchmark {
       .put("to", "384817237531295744").put("kind", "text").put("body", "x".repeat(100)).encode();
   private final Message message = new Message(384817344809009152L, "d:384817237275443200:384817237531295744",
       "384817237275443200", "phone-1", "3-1234.98765432101234", "text", "x".repeat(100), 1795814804563L);
-  private final String storedEvent = Frames.messageEvent(message, false);
+  private final String storedEvent = Frames.messageEvent(message);
 
   @Benchmark
   public String decodeSend() {
@@ -34,7 +34,7 @@ public class FramesBenchmark {
 
   @Benchmark
   public String encodeMessageEvent() {
-    return Frames.messageEvent(message, true);
+    return Frames.withClientId(Frames.messageEvent(message), message.clientId());
   }
 
   @Benchmark

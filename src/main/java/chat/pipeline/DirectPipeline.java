@@ -73,11 +73,13 @@ public final class DirectPipeline implements MessagePipeline {
     });
   }
 
-  /** One message event per participant; the sender's own copy carries the client id. */
+  /** One message event per participant, sharing one encoded payload; the sender's own copy carries the client id. */
   public static List<InboxEvent> inboxEvents(Message message, List<String> participants) {
+    String payload = Frames.messageEvent(message);
     List<InboxEvent> events = new ArrayList<>(participants.size());
     for (String user : participants) {
-      events.add(InboxEvent.pending(user, message.msgId(), Frames.messageEvent(message, user.equals(message.senderId()))));
+      boolean sender = user.equals(message.senderId());
+      events.add(InboxEvent.pending(user, message.msgId(), sender ? Frames.withClientId(payload, message.clientId()) : payload));
     }
     return events;
   }

@@ -2,6 +2,7 @@ package chat.protocol;
 
 import chat.media.MediaMessages;
 import chat.store.Message;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /** Builders for the server → client frames of wire contract v1 (docs/protocol.md). */
@@ -27,13 +28,18 @@ public final class Frames {
     return json.put("ts", m.ts());
   }
 
-  /** The inbox payload of a message event; {@code withClientId} for the sender's own devices. */
-  public static String messageEvent(Message m, boolean withClientId) {
-    JsonObject frame = new JsonObject().put("type", "message").mergeIn(message(m));
-    if (withClientId && m.clientId() != null) {
-      frame.put("id", m.clientId());
-    }
-    return frame.encode();
+  /**
+   * The inbox payload of a message event as every participant's devices get it. Encoded once per
+   * message and shared by all its inbox events (a group of 1,000 members costs one encode); the
+   * sender's copy adds the client id with {@link #withClientId}.
+   */
+  public static String messageEvent(Message m) {
+    return new JsonObject().put("type", "message").mergeIn(message(m)).encode();
+  }
+
+  /** The sender's copy of a message event: with {@code "id"}, so its devices can match their send. */
+  public static String withClientId(String payload, String clientId) {
+    return clientId == null ? payload : withMember(payload, "\"id\":" + Json.encode(clientId));
   }
 
   /**
@@ -41,7 +47,12 @@ public final class Frames {
    * re-encode per delivery. Payloads are JSON objects written by {@link #messageEvent}.
    */
   public static String withSeq(String payload, long seq) {
-    return "{\"seq\":" + seq + (payload.length() > 2 ? "," : "") + payload.substring(1);
+    return withMember(payload, "\"seq\":" + seq);
+  }
+
+  /** Inserts an encoded {@code "name":value} member first into an encoded JSON object. */
+  private static String withMember(String payload, String member) {
+    return "{" + member + (payload.length() > 2 ? "," : "") + payload.substring(1);
   }
 
   public static JsonObject error(ErrorCode code, String message, String ref) {

@@ -14,6 +14,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -230,9 +231,7 @@ public final class SqliteEngine {
         failures[i] = commitFailure;
       }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      completeOp(batch.get(i), results[i], failures[i]);
-    }
+    completeAll(batch, results, failures);
   }
 
   private void rollbackTo(Savepoint sp) {
@@ -247,9 +246,37 @@ public final class SqliteEngine {
     }
   }
 
+  /**
+   * Completes every write of a committed batch on its caller's context with one hop per context,
+   * not one per write: a batch of hundreds of writes comes from a handful of event loops.
+   */
+  private static void completeAll(List<WriteOp<?>> batch, Object[] results, Throwable[] failures) {
+    Map<Context, List<Runnable>> byContext = new IdentityHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      WriteOp<?> op = batch.get(i);
+      Runnable done = completion(op, results[i], failures[i]);
+      if (op.context == null) {
+        done.run();
+      } else {
+        byContext.computeIfAbsent(op.context, c -> new ArrayList<>()).add(done);
+      }
+    }
+    byContext.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(SqliteEngine::runGuarded)));
+  }
+
   @SuppressWarnings("unchecked")
-  private static <T> void completeOp(WriteOp<T> op, Object result, Throwable failure) {
-    complete(op.context, op.promise, (T) result, failure);
+  private static <T> Runnable completion(WriteOp<T> op, Object result, Throwable failure) {
+    Promise<T> promise = op.promise;
+    return failure == null ? () -> promise.complete((T) result) : () -> promise.fail(failure);
+  }
+
+  /** One caller's failing callback must not keep the rest of its batch from completing. */
+  private static void runGuarded(Runnable completion) {
+    try {
+      completion.run();
+    } catch (RuntimeException e) {
+      LOG.error("a write's completion handler failed", e);
+    }
   }
 
   /** Completes on the caller's context, so callbacks run on its event loop, never on an engine thread. */
