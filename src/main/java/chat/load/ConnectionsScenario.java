@@ -65,6 +65,7 @@ public final class ConnectionsScenario implements Scenario {
   private final String workerHeap;
   private final List<String> sources;
   private final Duration timeout;
+  private final Duration heartbeat;
   private final List<Worker> workers = new ArrayList<>();
   private final List<ChildWorker> children = new ArrayList<>();
   private final Map<String, Object> figures = new LinkedHashMap<>();
@@ -83,6 +84,7 @@ public final class ConnectionsScenario implements Scenario {
     this.workerHeap = params.string("worker-heap", "768m");
     this.sources = params.list("sources", "");
     this.timeout = params.duration("timeout", Duration.ofMinutes(10));
+    this.heartbeat = params.duration("heartbeat", Duration.ofSeconds(5));
   }
 
   @Override
@@ -256,7 +258,7 @@ public final class ConnectionsScenario implements Scenario {
         "-Xmx" + workerHeap, "-cp", System.getProperty("java.class.path"), LoadTool.class.getName(),
         ConnectionsWorker.COMMAND, "--url", url, "--connections", Integer.toString(share),
         "--rate", Long.toString(Math.max(1, shareRate)), "--per-user", Integer.toString(perUser),
-        "--timeout", Params.format(timeout)));
+        "--timeout", Params.format(timeout), "--heartbeat", Params.format(heartbeat)));
     if (!source.isEmpty()) {
       command.addAll(List.of("--sources", source));
     }

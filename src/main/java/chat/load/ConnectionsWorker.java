@@ -133,6 +133,7 @@ final class ConnectionsWorker implements ConnectionsScenario.Worker {
     long rate = params.number("rate", 500);
     int perUser = params.integer("per-user", 1);
     Duration timeout = params.duration("timeout", Duration.ofMinutes(10));
+    Duration heartbeat = params.duration("heartbeat", Duration.ofSeconds(5));
     params.rejectUnread();
     Vertx vertx = Vertx.vertx();
     // never outlive a parent that went away without releasing us
@@ -142,7 +143,7 @@ final class ConnectionsWorker implements ConnectionsScenario.Worker {
     LongAdder failed = new LongAdder();
     LongAdder dropped = new LongAdder();
     Lanes lanes = Lanes.deploy(vertx, 1).await();
-    WireClient client = new WireClient(vertx, lanes, url, sources, false);
+    WireClient client = new WireClient(vertx, lanes, url, sources, false, heartbeat);
     ConnectionsWorker worker = new ConnectionsWorker(vertx, client, connections, rate, perUser, connect, opened, failed,
         dropped);
     try {

@@ -2,21 +2,31 @@ package chat.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /**
  * One authenticated client socket of the load tool. After {@code ready}, every frame the server
- * sends goes to the scenario's frame handler, on the socket's own event loop.
+ * sends goes to the scenario's frame handler, on the socket's own event loop. Like a real client it
+ * shows a sign of life (a WebSocket ping) every heartbeat interval once ready: a silent socket is
+ * closed by the server (4408) after its heartbeat timeout, and a receive-only socket is silent.
  */
 public final class LoadSocket {
+  /** Told when the server, not the tool, closes a socket: the run's figures are then suspect. */
+  interface CloseListener {
+    void closedByServer(Short statusCode, String reason);
+  }
+
   private final WebSocket ws;
   private final Promise<Void> closed = Promise.promise();
+  private volatile boolean closing;
   private volatile Consumer<JsonObject> frames = frame -> { };
   private Promise<JsonObject> ready = Promise.promise();
 
-  LoadSocket(WebSocket ws) {
+  LoadSocket(Vertx vertx, WebSocket ws, long heartbeatMs, CloseListener listener) {
     this.ws = ws;
     ws.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
@@ -24,6 +34,8 @@ public final class LoadSocket {
         Promise<JsonObject> authenticated = ready;
         ready = null;
         if ("ready".equals(frame.getString("type"))) {
+          long heartbeat = vertx.setPeriodic(heartbeatMs, id -> ws.writePing(Buffer.buffer()));
+          closed.future().onComplete(v -> vertx.cancelTimer(heartbeat));
           authenticated.complete(frame);
         } else {
           authenticated.fail("expected ready, got " + text);
@@ -35,6 +47,8 @@ public final class LoadSocket {
     ws.closeHandler(v -> {
       if (ready != null) {
         ready.tryFail("socket closed with " + ws.closeStatusCode() + " before ready");
+      } else if (!closing) {
+        listener.closedByServer(ws.closeStatusCode(), ws.closeReason());
       }
       closed.tryComplete();
     });
@@ -66,6 +80,7 @@ public final class LoadSocket {
   }
 
   public Future<Void> close() {
+    closing = true;
     return ws.isClosed() ? Future.succeededFuture() : ws.close();
   }
 }

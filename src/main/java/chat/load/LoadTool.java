@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +38,7 @@ public final class LoadTool {
 
       every scenario: --url http://127.0.0.1:8080 --out load-results --loops (cores) --sources a,b
                       --deflate (ask for permessage-deflate) --timeout 10m (the whole run, preparation included)
+                      --heartbeat 5s (each socket pings this often: the server closes silent ones)
       """;
 
   private LoadTool() {
@@ -76,11 +79,12 @@ public final class LoadTool {
     Path outDir = Path.of(params.string("out", "load-results"));
     int loops = params.integer("loops", Runtime.getRuntime().availableProcessors());
     boolean deflate = params.flag("deflate");
+    Duration heartbeat = params.duration("heartbeat", Duration.ofSeconds(5));
     Duration timeout = params.duration("timeout", Duration.ofMinutes(10));
     List<String> sources = params.list("sources", "");
     Future<Lanes> lanesReady = Lanes.deploy(vertx, loops);
     return lanesReady.compose(lanes -> {
-      WireClient client = new WireClient(vertx, lanes, url, sources, deflate);
+      WireClient client = new WireClient(vertx, lanes, url, sources, deflate, heartbeat);
       Scenario scenario;
       try {
         scenario = create(scenarioName, vertx, client, params, out);
@@ -97,13 +101,20 @@ public final class LoadTool {
             return scenario.run(measurement);
           })
           .map(v -> new RunResult(scenarioName, scenario.description(), client.url(), started, params.used(),
-              measurement.finish(), scenario.figures()))
+              measurement.finish(), withServerCloses(scenario.figures(), client)))
           .compose(r -> write(vertx, r, outDir, out).map(r));
       Future<RunResult> bounded = Future.any(result, vertx.timer(timeout.toMillis(), TimeUnit.MILLISECONDS))
           .compose(v -> result.isComplete() ? result
               : Future.failedFuture("the run took longer than --timeout " + Params.format(timeout)));
       return bounded.eventually(() -> scenario.close().eventually(client::close).eventually(lanes::close));
     });
+  }
+
+  /** A socket the server closed mid-run invalidates what it was part of: the result says so. */
+  private static Map<String, Object> withServerCloses(Map<String, Object> figures, WireClient client) {
+    Map<String, Object> all = new LinkedHashMap<>(figures);
+    all.putAll(client.serverCloses());
+    return all;
   }
 
   static Scenario create(String name, Vertx vertx, WireClient client, Params params, PrintStream out) {

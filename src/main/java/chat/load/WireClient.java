@@ -13,11 +13,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
@@ -42,11 +46,22 @@ public final class WireClient {
   private final List<WebSocketClient> sockets = new ArrayList<>();
   private final AtomicInteger nextSource = new AtomicInteger();
   private final AtomicInteger nextUser = new AtomicInteger();
+  private final Vertx vertx;
+  private final long heartbeatMs;
+  private final LongAdder closedByServer = new LongAdder();
+  private final Map<String, Boolean> closeReasons = new ConcurrentHashMap<>();
   /** Usernames of this run: a random tag, so runs against one deployment never collide. */
   private final String runTag;
 
-  public WireClient(Vertx vertx, Lanes lanes, String url, List<String> sourceAddresses, boolean deflate) {
+  /**
+   * {@code heartbeat}: how often each ready socket pings; the server expects a sign of life at
+   * least every 5 s by default (docs/protocol.md), and closes a socket silent for 30 s.
+   */
+  public WireClient(Vertx vertx, Lanes lanes, String url, List<String> sourceAddresses, boolean deflate,
+                    Duration heartbeat) {
     URI uri = URI.create(url);
+    this.vertx = vertx;
+    this.heartbeatMs = Math.max(1, heartbeat.toMillis());
     this.lanes = lanes;
     this.host = uri.getHost();
     this.tls = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
@@ -119,7 +134,12 @@ public final class WireClient {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(tls)
         .setURI(basePath + "/ws");
     return lanes.onNext(() -> client.connect(options).compose(ws -> {
-      LoadSocket socket = new LoadSocket(ws);
+      LoadSocket socket = new LoadSocket(vertx, ws, heartbeatMs, (code, reason) -> {
+        closedByServer.increment();
+        if (closeReasons.size() < 10) {
+          closeReasons.put(code + " " + reason, Boolean.TRUE);
+        }
+      });
       return socket.auth(account.accessToken()).map(ready -> socket)
           .onFailure(e -> socket.close());
     }));
@@ -128,6 +148,16 @@ public final class WireClient {
   /** One socket per account, at most {@code concurrency} opening at a time. */
   public Future<List<LoadSocket>> connectAll(List<Account> accounts, int concurrency) {
     return inBatches(accounts.size(), concurrency, i -> connect(accounts.get(i)));
+  }
+
+  /**
+   * Sockets the server closed while the tool still used them, with up to ten distinct close codes
+   * and reasons: empty in a sound run.
+   */
+  public Map<String, Object> serverCloses() {
+    long count = closedByServer.sum();
+    return count == 0 ? Map.of()
+        : Map.of("closed by server", count + " sockets (" + String.join("; ", closeReasons.keySet()) + ")");
   }
 
   public Future<Void> close() {

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,7 +28,7 @@ class LoadToolTest {
   @DisplayName("Each scenario name builds its scenario, and an unknown one is refused")
   void scenarioWiring(Vertx vertx, VertxTestContext testContext) {
     Lanes.deploy(vertx, 1).onComplete(testContext.succeeding(lanes -> testContext.verify(() -> {
-      WireClient client = new WireClient(vertx, lanes, "http://127.0.0.1:1", List.of(), false);
+      WireClient client = new WireClient(vertx, lanes, "http://127.0.0.1:1", List.of(), false, Duration.ofSeconds(5));
       PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
       assertThat(LoadTool.create("connections", vertx, client, Params.parse(List.of()), out))
           .isInstanceOf(ConnectionsScenario.class);
@@ -84,5 +85,49 @@ class LoadToolTest {
           }
           testContext.completeNow();
         })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("The tool's sockets heartbeat: receive-only recipients outlive the server's heartbeat timeout and get every message")
+  void socketsHeartbeat(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    shortHeartbeatNode(vertx, dir)
+        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:" + node.port(),
+            "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "3s", "--heartbeat", "200ms",
+            "--out", dir.resolve("results").toString())), out)
+            .eventually(node::close))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.figures()).doesNotContainKey("closed by server");
+          long sent = result.totals().counts().get("sent");
+          assertThat(sent).isPositive();
+          // the window's edges may cut off the deliveries of the 4 sends in flight at each end, nothing more
+          assertThat(result.totals().counts().get("delivered")).isCloseTo(sent, org.assertj.core.api.Assertions.within(8L));
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("A socket the server closes mid-run is reported in the result, with its close code")
+  void serverClosesReported(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    shortHeartbeatNode(vertx, dir)
+        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:" + node.port(),
+            "--pairs", "1", "--window", "1", "--warmup", "1s", "--duration", "3s", "--heartbeat", "1m",
+            "--out", dir.resolve("results").toString())), out)
+            .eventually(node::close))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.figures().get("closed by server")).asString().contains("4408");
+          testContext.completeNow();
+        })));
+  }
+
+  /** A node that closes a socket silent for 1 s. */
+  private static io.vertx.core.Future<chat.Main.Node> shortHeartbeatNode(Vertx vertx, Path dir) {
+    return TestNode.start(vertx, dir.resolve("node"), config -> {
+      config.getJsonObject("limits").put("sendPerSecond", 100_000).put("sendBurst", 100_000);
+      config.getJsonObject("http").put("heartbeatIntervalMs", 100).put("heartbeatTimeoutMs", 1_000);
+    });
   }
 }
