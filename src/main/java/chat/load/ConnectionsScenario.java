@@ -10,13 +10,13 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -228,13 +228,13 @@ public final class ConnectionsScenario implements Scenario {
     }
   }
 
-  /** The source address of each child: the ones given, else 127.0.0.2, .3, ... when the server is on loopback. */
+  /** The source address of each child: the ones given, else 127.0.0.2, .3, ... when every server is on loopback. */
   private List<String> childSources() {
     if (!sources.isEmpty()) {
       return sources;
     }
     List<String> loopback = new ArrayList<>();
-    if (isLoopback(URI.create(url).getHost())) {
+    if (Arrays.stream(url.split(",")).allMatch(u -> isLoopback(WireClient.Endpoint.parse(u).host()))) {
       for (int i = 0; i < processes; i++) {
         loopback.add("127.0.0." + (2 + i % 250));
       }

@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import java.util.function.IntFunction;
 /**
  * The wire contract v1 as the load tool speaks it, to any deployment by URL: REST for accounts,
  * groups and history, {@code /ws} for sockets. Sockets are spread over the given local (source)
- * addresses, each with its own ephemeral-port range.
+ * addresses, each with its own ephemeral-port range. Given several base URLs (the nodes of a cluster
+ * without a load balancer in front), REST calls and sockets go to them in turn, as a round-robin
+ * balancer would send them, so that a sender and its recipient usually sit on different nodes.
  */
 public final class WireClient {
   /** A registered, logged-in user. */
@@ -37,11 +40,33 @@ public final class WireClient {
   private static final String RATE_LIMITED_HINT =
       " (the server rate-limits this; run it with a load configuration, see docs/performance.md)";
 
+  /** One node (or load balancer) the tool talks to. */
+  record Endpoint(String host, int port, boolean tls, String basePath) {
+    static Endpoint parse(String url) {
+      IllegalArgumentException needsHost =
+          new IllegalArgumentException("--url needs a host, as in http://127.0.0.1:8080, got " + url);
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        throw needsHost;
+      }
+      if (uri.getHost() == null) {
+        throw needsHost;
+      }
+      boolean tls = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
+      String path = uri.getPath() == null || uri.getPath().equals("/") ? "" : uri.getPath().replaceAll("/$", "");
+      return new Endpoint(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, tls, path);
+    }
+
+    String url() {
+      return (tls ? "https://" : "http://") + host + ":" + port + basePath;
+    }
+  }
+
   private final Lanes lanes;
-  private final String host;
-  private final int port;
-  private final boolean tls;
-  private final String basePath;
+  private final List<Endpoint> endpoints;
+  private final AtomicInteger nextEndpoint = new AtomicInteger();
   private final WebClient http;
   private final List<WebSocketClient> sockets = new ArrayList<>();
   private final AtomicInteger nextSource = new AtomicInteger();
@@ -59,21 +84,16 @@ public final class WireClient {
    */
   public WireClient(Vertx vertx, Lanes lanes, String url, List<String> sourceAddresses, boolean deflate,
                     Duration heartbeat) {
-    URI uri = URI.create(url);
     this.vertx = vertx;
     this.heartbeatMs = Math.max(1, heartbeat.toMillis());
     this.lanes = lanes;
-    this.host = uri.getHost();
-    this.tls = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
-    this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-    this.basePath = uri.getPath() == null || uri.getPath().equals("/") ? "" : uri.getPath().replaceAll("/$", "");
-    if (host == null) {
-      throw new IllegalArgumentException("--url needs a host, as in http://127.0.0.1:8080, got " + url);
+    this.endpoints = Arrays.stream(url.split(",")).filter(u -> !u.isBlank()).map(Endpoint::parse).toList();
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("--url needs at least one URL, as in http://127.0.0.1:8080");
     }
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(host).setDefaultPort(port).setSsl(tls),
-        new PoolOptions().setHttp1MaxSize(64));
+    this.http = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(64));
     for (String source : sourceAddresses.isEmpty() ? Collections.<String>singletonList(null) : sourceAddresses) {
-      WebSocketClientOptions options = new WebSocketClientOptions().setSsl(tls)
+      WebSocketClientOptions options = new WebSocketClientOptions()
           .setMaxConnections(Integer.MAX_VALUE)
           .setMaxFrameSize(1 << 20).setMaxMessageSize(4 << 20)
           .setConnectTimeout(30_000)
@@ -86,8 +106,14 @@ public final class WireClient {
     this.runTag = "lt" + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36), 36);
   }
 
+  /** The URL (or comma-separated URLs) this client drives. */
   public String url() {
-    return (tls ? "https://" : "http://") + host + ":" + port + basePath;
+    return String.join(",", endpoints.stream().map(Endpoint::url).toList());
+  }
+
+  /** The node for the next REST call or socket, in turn. */
+  private Endpoint nextEndpoint() {
+    return endpoints.get(Math.floorMod(nextEndpoint.getAndIncrement(), endpoints.size()));
   }
 
   /** Registers and logs in a new user. */
@@ -120,7 +146,9 @@ public final class WireClient {
 
   /** One history page over REST: the response's messages. */
   public Future<JsonArray> historyPage(Account viewer, String conversationId, String before, int limit) {
-    var request = http.get(basePath + "/api/v1/conversations/" + conversationId + "/messages")
+    Endpoint node = nextEndpoint();
+    var request = http.get(node.port(), node.host(), node.basePath() + "/api/v1/conversations/" + conversationId + "/messages")
+        .ssl(node.tls())
         .addQueryParam("limit", Integer.toString(limit)).bearerTokenAuthentication(viewer.accessToken());
     if (before != null) {
       request.addQueryParam("before", before);
@@ -131,8 +159,9 @@ public final class WireClient {
   /** Opens {@code /ws} on the next lane and source address, authenticates, and completes at {@code ready}. */
   public Future<LoadSocket> connect(Account account) {
     WebSocketClient client = sockets.get(Math.floorMod(nextSource.getAndIncrement(), sockets.size()));
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(tls)
-        .setURI(basePath + "/ws");
+    Endpoint node = nextEndpoint();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(node.host()).setPort(node.port())
+        .setSsl(node.tls()).setURI(node.basePath() + "/ws");
     return lanes.onNext(() -> client.connect(options).compose(ws -> {
       LoadSocket socket = new LoadSocket(vertx, ws, heartbeatMs, (code, reason) -> {
         closedByServer.increment();
@@ -192,7 +221,8 @@ public final class WireClient {
   }
 
   private Future<HttpResponse<Buffer>> post(String path, JsonObject body, String accessToken) {
-    var request = http.post(basePath + path);
+    Endpoint node = nextEndpoint();
+    var request = http.post(node.port(), node.host(), node.basePath() + path).ssl(node.tls());
     if (accessToken != null) {
       request.bearerTokenAuthentication(accessToken);
     }

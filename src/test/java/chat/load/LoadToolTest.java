@@ -130,4 +130,32 @@ class LoadToolTest {
       config.getJsonObject("http").put("heartbeatIntervalMs", 100).put("heartbeatTimeoutMs", 1_000);
     });
   }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("Given several URLs, the tool spreads its calls and sockets over them and names them all in the result")
+  void severalUrls(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    shortHeartbeatNode(vertx, dir)
+        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of(
+                "--url", "http://127.0.0.1:" + node.port() + ", http://localhost:" + node.port() + "/",
+                "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "1s",
+                "--out", dir.resolve("results").toString())), out)
+            .eventually(node::close)
+            .map(result -> {
+              assertThat(result.url()).isEqualTo("http://127.0.0.1:" + node.port() + ",http://localhost:" + node.port());
+              return result;
+            }))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.totals().counts().get("delivered")).isPositive();
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("A URL without a host is refused with a message saying what was expected")
+  void urlWithoutHost() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireClient.Endpoint.parse("127.0.0.1:8080"))
+        .hasMessageContaining("--url needs a host");
+  }
 }
