@@ -20,6 +20,8 @@
 #   CASSANDRA_PORT=19042          native (CQL) port
 #   CASSANDRA_STORAGE_PORT=17000  internode port (only this node uses it)
 #   CASSANDRA_HEAP=768m           -Xmx of the JVM (each table costs heap; the test runs create many keyspaces)
+#   CASSANDRA_COMMITLOG_WINDOW=10ms  commit log group-sync window: every write waits for the next fsync
+#                                 of the group (a lightweight transaction for each of its Paxos phases)
 #   JAVA=java                     Java 17 (or 11); if `java` is another version a
 #                                 Java 17 under /usr/lib/jvm is used
 #   START_TIMEOUT=90  STOP_TIMEOUT=60  (seconds)
@@ -31,6 +33,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/engine.sh"
 CASSANDRA_PORT="${CASSANDRA_PORT:-19042}"
 CASSANDRA_STORAGE_PORT="${CASSANDRA_STORAGE_PORT:-17000}"
 CASSANDRA_HEAP="${CASSANDRA_HEAP:-768m}"
+CASSANDRA_COMMITLOG_WINDOW="${CASSANDRA_COMMITLOG_WINDOW:-10ms}"
 SYSTEM_LOG="$LOG_DIR/system.log"
 
 engine_ports() { echo "$CASSANDRA_PORT"; echo "$CASSANDRA_STORAGE_PORT"; }
@@ -67,7 +70,7 @@ cdc_raw_directory: $DATA_DIR/cdc_raw
 # sync, and replay after a SIGKILL stops at the last sync marker, so up to a period of
 # acknowledged writes is lost: ClusterFaultTest saw 3 acked messages vanish that way.
 commitlog_sync: group
-commitlog_sync_group_window: 10ms
+commitlog_sync_group_window: $CASSANDRA_COMMITLOG_WINDOW
 
 # Small footprint for a developer machine / CI.
 memtable_heap_space: 48MiB

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * corrected). A slot with {@code maxInFlight} unanswered sends skips its due sends (counted) rather
  * than queue without bound. An open loop starts with a closed-loop warm-up, one send in flight per
  * slot, until {@link #startPacing}: started at full rate on a cold JIT, the schedule would fall
- * seconds behind in the first seconds and the measured window would only show that backlog.
+ * seconds behind in the first seconds and the measured window would only show that backlog. The
+ * warm-up never goes faster than the rate either (a slot sends again no sooner than slots/rate
+ * after its previous send): against a deployment that acks faster than it delivers, an uncapped
+ * warm-up would build a delivery backlog that the measured window then drains.
  */
 public final class SendLoop {
   /** Sends message number {@code message} from {@code slot}, stamped with {@code startNanos}. */
@@ -41,6 +44,8 @@ public final class SendLoop {
   private final AtomicLongArray nextMessage;
   private final AtomicInteger[] inFlight;
   private final AtomicLong total = new AtomicLong();
+  /** Open-loop warm-up: the earliest time (nanoTime) each slot may send again. */
+  private final AtomicLongArray warmupNext;
   private final Promise<Void> exhausted = Promise.promise();
   private volatile boolean stopped;
   private volatile boolean warmingUp;
@@ -61,6 +66,7 @@ public final class SendLoop {
     this.sent = sent;
     this.skipped = skipped;
     this.nextMessage = new AtomicLongArray(slots);
+    this.warmupNext = new AtomicLongArray(slots);
     this.inFlight = new AtomicInteger[slots];
     for (int i = 0; i < slots; i++) {
       inFlight[i] = new AtomicInteger();
@@ -75,8 +81,12 @@ public final class SendLoop {
   public void start() {
     warmingUp = openLoop();
     for (int slot = 0; slot < slots; slot++) {
-      for (int w = 0; w < (openLoop() ? 1 : window); w++) {
-        send(slot, System.nanoTime());
+      if (openLoop()) {
+        warmupSend(slot);
+      } else {
+        for (int w = 0; w < window; w++) {
+          send(slot, System.nanoTime());
+        }
       }
     }
   }
@@ -111,9 +121,29 @@ public final class SendLoop {
   /** A send of {@code slot} was answered (ack or error): closed loop sends the next one. */
   public void completed(int slot) {
     inFlight[slot].decrementAndGet();
-    if ((!openLoop() || warmingUp) && !stopped) {
-      send(slot, System.nanoTime());
+    if (stopped) {
+      return;
     }
+    if (!openLoop()) {
+      send(slot, System.nanoTime());
+    } else if (warmingUp) {
+      long wait = warmupNext.get(slot) - System.nanoTime();
+      if (wait <= 0) {
+        warmupSend(slot);
+      } else {
+        vertx.setTimer((wait + 999_999) / 1_000_000, id -> { // rounded up: never early
+          if (warmingUp) {
+            warmupSend(slot);
+          }
+        });
+      }
+    }
+  }
+
+  private void warmupSend(int slot) {
+    long now = System.nanoTime();
+    warmupNext.set(slot, now + slots * NANOS / rate);
+    send(slot, now);
   }
 
   public void stop() {

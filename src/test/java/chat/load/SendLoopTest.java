@@ -56,7 +56,7 @@ class SendLoopTest {
   }
 
   @Test
-  @DisplayName("Open loop warms up as a closed loop of one send per sender, then stamps each send with its intended time, 1/rate apart, whatever the answers do")
+  @DisplayName("Open loop warms up as a closed loop of one send per sender (capped at the rate), then stamps each send with its intended time, 1/rate apart, whatever the answers do")
   void openLoopIntendedTimes(Vertx vertx, VertxTestContext testContext) {
     List<Sent> sent = new CopyOnWriteArrayList<>();
     LongAdder skipped = new LongAdder();
@@ -67,22 +67,46 @@ class SendLoopTest {
     vertx.runOnContext(started -> testContext.verify(() -> {
       loop.start();
       assertThat(sent).hasSize(2);
-      loop.completed(0); // warm-up: an answer lets the sender send again
-      assertThat(sent).hasSize(3);
-      loop.startPacing();
-      loop.completed(0); // pacing: answers no longer trigger sends
-      assertThat(sent).hasSize(3);
-      vertx.setTimer(300, id -> testContext.verify(() -> {
-        loop.stop();
-        List<Sent> paced = sent.subList(3, sent.size());
-        assertThat(paced).hasSize(99); // 50 unanswered per sender (one of them the warm-up's), the rest skipped
-        assertThat(skipped.sum()).isPositive();
-        for (int i = 1; i < paced.size(); i++) {
-          assertThat(paced.get(i).startNanos() - paced.get(i - 1).startNanos()).isEqualTo(1_000_000L);
-          assertThat(paced.get(i).slot()).isEqualTo(i % 2);
-        }
-        testContext.completeNow();
+      loop.completed(0); // warm-up: an answer lets the sender send again, but no sooner than the rate allows
+      assertThat(sent).hasSize(2);
+      vertx.setTimer(50, warmedUp -> testContext.verify(() -> {
+        assertThat(sent).hasSize(3);
+        loop.startPacing();
+        loop.completed(0); // pacing: answers no longer trigger sends
+        assertThat(sent).hasSize(3);
+        vertx.setTimer(300, id -> testContext.verify(() -> {
+          loop.stop();
+          List<Sent> paced = sent.subList(3, sent.size());
+          assertThat(paced).hasSize(99); // 50 unanswered per sender (one of them the warm-up's), the rest skipped
+          assertThat(skipped.sum()).isPositive();
+          for (int i = 1; i < paced.size(); i++) {
+            assertThat(paced.get(i).startNanos() - paced.get(i - 1).startNanos()).isEqualTo(1_000_000L);
+            assertThat(paced.get(i).slot()).isEqualTo(i % 2);
+          }
+          testContext.completeNow();
+        }));
       }));
+    }));
+  }
+
+  @Test
+  @DisplayName("An open loop's warm-up never sends faster than the rate, however fast the answers come")
+  void warmupCappedAtRate(Vertx vertx, VertxTestContext testContext) {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<SendLoop> loop = new java.util.concurrent.atomic.AtomicReference<>();
+    // 100/s from one sender whose every send is answered at once
+    loop.set(new SendLoop(vertx, 1, 1, 100, 1_000, 50, (slot, message, start) -> {
+      sent.add(new Sent(slot, message, start));
+      vertx.runOnContext(answered -> loop.get().completed(slot));
+    }, new LongAdder(), new LongAdder()));
+    vertx.runOnContext(started -> loop.get().start());
+    vertx.setTimer(500, id -> testContext.verify(() -> {
+      loop.get().stop();
+      assertThat(sent.size()).isBetween(10, 52); // 50 in 500 ms at most, timers may only be late
+      for (int i = 1; i < sent.size(); i++) {
+        assertThat(sent.get(i).startNanos() - sent.get(i - 1).startNanos()).isGreaterThanOrEqualTo(10_000_000L);
+      }
+      testContext.completeNow();
     }));
   }
 }
