@@ -6,6 +6,7 @@ import chat.config.ChatConfig;
 import chat.groups.GroupService;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.metrics.NodeMetrics;
 import chat.notify.NotificationVerticle;
 import chat.verticles.GatewayVerticle;
 import chat.verticles.PersistenceVerticle;
@@ -116,6 +117,7 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Snowflake ids = new Snowflake(config.getInteger("nodeId", 0), clock);
     RateLimits limits = new RateLimits(config.getJsonObject("limits", new JsonObject()), clock);
+    NodeMetrics metrics = new NodeMetrics();
     Codecs.registerAll(vertx);
     GroupService groups = new GroupService(engine.stores().groups(), engine.groups(), engine.stores().accounts(),
         engine.pipeline(), ids, GroupService.Settings.from(config.getJsonObject("groups", new JsonObject())));
@@ -163,7 +165,7 @@ public final class Main {
           deployed.add(id);
           return vertx.deployVerticle(() -> {
             GatewayVerticle gateway = new GatewayVerticle(engine.stores(), engine.directory(), groups, engine.groups(),
-                limits, ids, clock);
+                limits, ids, clock, metrics);
             gateways.add(gateway);
             return gateway;
           }, new DeploymentOptions(options).setInstances(gatewayInstances));

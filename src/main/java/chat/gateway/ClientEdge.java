@@ -5,6 +5,7 @@ import chat.limits.RateLimits;
 import chat.groups.GroupService;
 import chat.groups.MembershipCache;
 import chat.delivery.SessionDirectory;
+import chat.metrics.NodeMetrics;
 import chat.protocol.Delivery;
 import chat.store.Stores;
 import io.vertx.core.Vertx;
@@ -31,15 +32,19 @@ public final class ClientEdge {
   private final Stores stores;
   private final AuthService auth;
   private final GatewaySettings settings;
-  private final SessionRegistry registry = new SessionRegistry();
+  private final SessionRegistry registry;
+  private final NodeMetrics metrics;
   private final Session.Services services;
 
   private final GroupService groups;
   private final MembershipCache groupCache;
 
   public ClientEdge(Vertx vertx, AuthService auth, Stores stores, SessionDirectory directory, GroupService groups,
-                    MembershipCache groupCache, RateLimits limits, Clock clock, GatewaySettings settings) {
+                    MembershipCache groupCache, RateLimits limits, Clock clock, GatewaySettings settings,
+                    NodeMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    this.registry = new SessionRegistry(metrics);
     this.auth = auth;
     this.stores = stores;
     this.groups = groups;
@@ -54,6 +59,11 @@ public final class ClientEdge {
     RestApi rest = new RestApi(auth, stores, services.history(), groups, groupCache, settings);
     new MediaApi(vertx, rest, stores.media(), groupCache, settings.media()).mount(router); // before REST's body handler
     rest.mount(router);
+    if (settings.metrics()) {
+      router.get("/metrics").handler(ctx -> metrics.scrape(vertx)
+          .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+          .onFailure(ctx::fail));
+    }
     router.get("/ws").handler(this::upgrade);
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions().setRegisterWriteHandler(false)
         .setHeartbeatInterval(25_000).setSessionTimeout(30_000);

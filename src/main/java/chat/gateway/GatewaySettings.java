@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 public record GatewaySettings(String host, int port, int maxFrameBytes, int maxTransportFrameBytes,
                               int maxRequestBodyBytes, long authTimeoutMs, long sendTimeoutMs,
                               int historyPageMax, int syncPageMax, long heartbeatIntervalMs,
-                              long heartbeatTimeoutMs, MediaSettings media, boolean webSocketCompression) {
+                              long heartbeatTimeoutMs, MediaSettings media, boolean webSocketCompression,
+                              boolean metrics) {
 
   public static GatewaySettings from(JsonObject config) {
     JsonObject http = config.getJsonObject("http", new JsonObject());
@@ -18,6 +19,6 @@ public record GatewaySettings(String host, int port, int maxFrameBytes, int maxT
         http.getLong("sendTimeoutMs", 10_000L), messages.getInteger("historyPageMax", 100),
         messages.getInteger("syncPageMax", 500), http.getLong("heartbeatIntervalMs", 5_000L),
         http.getLong("heartbeatTimeoutMs", 30_000L), MediaSettings.from(config),
-        http.getBoolean("webSocketCompression", false));
+        http.getBoolean("webSocketCompression", false), http.getBoolean("metrics", true));
   }
 }

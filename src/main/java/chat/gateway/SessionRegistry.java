@@ -1,5 +1,6 @@
 package chat.gateway;
 
+import chat.metrics.NodeMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,17 +11,26 @@ import java.util.Map;
  * loop (sessions are created, closed and pushed to there), so it needs no locking.
  */
 final class SessionRegistry {
+  private final NodeMetrics metrics;
   private final Map<String, List<Session>> byUser = new HashMap<>();
   private final Map<String, List<Session>> watchers = new HashMap<>();
 
+  SessionRegistry(NodeMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   void add(Session session) {
     byUser.computeIfAbsent(session.userId(), u -> new ArrayList<>(2)).add(session);
+    metrics.sessionOpened();
   }
 
   void remove(Session session) {
     List<Session> sessions = byUser.get(session.userId());
-    if (sessions != null && sessions.remove(session) && sessions.isEmpty()) {
-      byUser.remove(session.userId());
+    if (sessions != null && sessions.remove(session)) {
+      metrics.sessionClosed();
+      if (sessions.isEmpty()) {
+        byUser.remove(session.userId());
+      }
     }
   }
 

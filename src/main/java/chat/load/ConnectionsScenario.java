@@ -128,7 +128,7 @@ public final class ConnectionsScenario implements Scenario {
     }
     out.println("  logging in " + (connections + perUser - 1) / perUser + " users");
     return Future.all(workers.stream().map(Worker::prepare).toList())
-        .compose(v -> vertx.executeBlocking(this::serverMemory))
+        .compose(v -> serverMemory())
         .compose(before -> openAndHold(m, before))
         .compose(held -> Future.join(workers.stream().map(Worker::release).toList()))
         .map(released -> {
@@ -152,23 +152,32 @@ public final class ConnectionsScenario implements Scenario {
       figures.put("connect rate", String.format(Locale.ROOT, "%,.0f/s (%,d in %.1f s)", opened / openSeconds, opened,
           openSeconds));
       out.println("  all opened; holding " + Params.format(hold));
-      return vertx.timer(hold.toMillis()).compose(t -> vertx.executeBlocking(() -> {
-        recordMemory(before, m.counter(OPENED).sum() - m.counter(DROPPED).sum());
-        return null;
-      }));
+      return vertx.timer(hold.toMillis()).compose(t -> serverMemory())
+          .map(holding -> {
+            recordMemory(before, holding, m.counter(OPENED).sum() - m.counter(DROPPED).sum());
+            return null;
+          });
     });
   }
 
-  /** The server's memory at one moment: resident set, and (a JVM server) heap in use after a full GC. */
-  record ServerMemory(long rssKiB, long heapUsedKiB) {
+  /**
+   * The server's memory at one moment: resident set, heap in use after a full GC (0: not known) and
+   * open sessions (-1: not known), and where they were read.
+   */
+  record ServerMemory(long rssKiB, long heapUsedKiB, long sessions, String source) {
   }
 
-  private void recordMemory(ServerMemory before, long held) {
-    if (before == null) {
-      figures.put("server memory", "not measured (give --server-pid of a server on this machine)");
+  private void recordMemory(ServerMemory before, ServerMemory holding, long held) {
+    if (before == null || holding == null) {
+      figures.put("server memory", "not measured: give --server-pid of a server on this machine, or let the"
+          + " tool reach the nodes' /metrics (http.metrics, not through the load balancer)");
       return;
     }
-    ServerMemory holding = serverMemory();
+    figures.put("memory read from", holding.source());
+    if (before.sessions() >= 0 && holding.sessions() >= 0) {
+      figures.put("server sessions", String.format(Locale.ROOT, "%,d before, %,d holding", before.sessions(),
+          holding.sessions()));
+    }
     figures.put("server RSS", String.format(Locale.ROOT, "%,d KiB before, %,d KiB holding", before.rssKiB(),
         holding.rssKiB()));
     if (held > 0) {
@@ -185,19 +194,28 @@ public final class ConnectionsScenario implements Scenario {
   }
 
   /**
-   * The server's memory, or null when no pid was given. A Java server is first asked for a full GC
-   * (jcmd, best effort), so that both readings hold live data, not whatever garbage the logins left,
-   * and its heap in use is read too: a JVM keeps the heap it has committed, so RSS alone moves with
-   * heap sizing rather than with what the sockets cost. Reads RSS from /proc.
+   * The server's memory, or null when it cannot be read. With {@code --server-pid}, a Java server
+   * on this machine is first asked for a full GC (jcmd, best effort), so that both readings hold
+   * live data, not whatever garbage the logins left, and its heap in use is read too: a JVM keeps
+   * the heap it has committed, so RSS alone moves with heap sizing rather than with what the
+   * sockets cost; RSS comes from /proc. Without a pid, RSS and open sessions come from each node's
+   * {@code /metrics}, summed over the URLs given (no GC can be asked for there).
    */
-  ServerMemory serverMemory() {
-    if (serverPid == 0) {
-      return null;
+  Future<ServerMemory> serverMemory() {
+    if (serverPid != 0) {
+      return vertx.executeBlocking(() -> {
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        return new ServerMemory(rssKiB(Path.of("/proc", Long.toString(serverPid), "status")),
+            used.find() ? Long.parseLong(used.group(1)) : 0, -1, "/proc/" + serverPid + " and jcmd");
+      });
     }
-    jcmd("GC.run");
-    Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
-    return new ServerMemory(rssKiB(Path.of("/proc", Long.toString(serverPid), "status")),
-        used.find() ? Long.parseLong(used.group(1)) : 0);
+    return client.metrics().map(metrics -> {
+      Long rss = metrics.get("process_resident_memory_bytes");
+      Long sessions = metrics.get("chat_sessions_open");
+      return rss == null ? null
+          : new ServerMemory(rss / 1024, 0, sessions == null ? -1 : sessions, client.url() + " /metrics");
+    }).otherwise(e -> null);
   }
 
   /** Runs a jcmd command against the server; its output, or "" when jcmd is missing or fails. */

@@ -180,6 +180,27 @@ public final class WireClient {
   }
 
   /**
+   * Every node's {@code GET /metrics} (Prometheus text), each gauge summed over the nodes. Fails
+   * when a node does not serve it (turned off, or a load balancer in front that hides it).
+   */
+  public Future<Map<String, Long>> metrics() {
+    List<Future<String>> scrapes = endpoints.stream().map(node -> http.get(node.port(), node.host(), node.basePath() + "/metrics")
+        .ssl(node.tls()).send().compose(r -> expect(r, 200, "GET /metrics")).map(HttpResponse::bodyAsString)).toList();
+    return Future.all(scrapes).map(all -> {
+      Map<String, Long> sums = new java.util.HashMap<>();
+      for (Future<String> scrape : scrapes) {
+        for (String line : scrape.result().split("\n")) {
+          String[] parts = line.trim().split("\\s+");
+          if (parts.length == 2 && !line.startsWith("#") && parts[1].matches("-?\\d+")) {
+            sums.merge(parts[0], Long.parseLong(parts[1]), Long::sum);
+          }
+        }
+      }
+      return sums;
+    });
+  }
+
+  /**
    * Sockets the server closed while the tool still used them, with up to ten distinct close codes
    * and reasons: empty in a sound run.
    */

@@ -10,6 +10,7 @@ import chat.gateway.GatewaySettings;
 import chat.gateway.PushApi;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
+import chat.metrics.NodeMetrics;
 import chat.notify.WebPushSettings;
 import chat.protocol.Delivery;
 import chat.store.Stores;
@@ -34,11 +35,13 @@ public final class GatewayVerticle extends VerticleBase {
   private final Clock clock;
   private final GroupService groups;
   private final MembershipCache groupCache;
+  private final NodeMetrics metrics;
   private HttpServer server;
 
   public GatewayVerticle(Stores stores, SessionDirectory directory, GroupService groups, MembershipCache groupCache,
-                         RateLimits limits, Snowflake ids, Clock clock) {
+                         RateLimits limits, Snowflake ids, Clock clock, NodeMetrics metrics) {
     this.stores = stores;
+    this.metrics = metrics;
     this.groups = groups;
     this.groupCache = groupCache;
     this.directory = directory;
@@ -53,7 +56,8 @@ public final class GatewayVerticle extends VerticleBase {
     AuthService auth = new AuthService(vertx, stores, AuthService.Settings.from(config().getJsonObject("auth")),
         limits, clock, ids);
     Router router = Router.router(vertx);
-    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, limits, clock, settings);
+    ClientEdge edge = new ClientEdge(vertx, auth, stores, directory, groups, groupCache, limits, clock, settings,
+        metrics);
     vertx.setPeriodic(settings.heartbeatIntervalMs(), t -> edge.closeSilentSessions());
     edge.mount(router);
     new PushApi(auth, stores.pushSubscriptions(), WebPushSettings.from(config()), clock).mount(router);

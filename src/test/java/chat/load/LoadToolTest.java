@@ -158,4 +158,22 @@ class LoadToolTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> WireClient.Endpoint.parse("127.0.0.1:8080"))
         .hasMessageContaining("--url needs a host");
   }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("Without a server pid, connections reads the server's memory and sessions from its /metrics")
+  void connectionsReadMetrics(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    shortHeartbeatNode(vertx, dir)
+        .compose(node -> LoadTool.run(vertx, "connections", Params.parse(List.of(
+                "--url", "http://127.0.0.1:" + node.port(), "--connections", "4", "--rate", "100", "--hold", "1500ms",
+                "--heartbeat", "200ms", "--out", dir.resolve("results").toString())), out)
+            .eventually(node::close))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.figures().get("memory read from")).asString().endsWith("/metrics");
+          assertThat(result.figures().get("server sessions")).isEqualTo("0 before, 4 holding");
+          assertThat(result.figures()).containsKey("RSS per socket").doesNotContainKey("closed by server");
+          testContext.completeNow();
+        })));
+  }
 }
