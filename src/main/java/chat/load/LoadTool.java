@@ -36,7 +36,7 @@ public final class LoadTool {
         sync         a device that missed N messages reconnects; time until it has them all
                      --missed 10000 --rounds 5 --warmup-rounds 1
 
-      every scenario: --url http://127.0.0.1:8080 --out load-results --loops (cores) --sources a,b
+      every scenario: --url http://127.0.0.1:8080 (or several, comma-separated) --out load-results --loops (cores) --sources a,b
                       --deflate (ask for permessage-deflate) --timeout 10m (the whole run, preparation included)
                       --heartbeat 5s (each socket pings this often: the server closes silent ones)
       """;
