@@ -3,6 +3,7 @@ package chat.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.support.TestNode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -91,12 +93,8 @@ class LoadToolTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("The tool's sockets heartbeat: receive-only recipients outlive the server's heartbeat timeout and get every message")
   void socketsHeartbeat(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
-    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    shortHeartbeatNode(vertx, dir)
-        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:" + node.port(),
-            "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "3s", "--heartbeat", "200ms",
-            "--out", dir.resolve("results").toString())), out)
-            .eventually(node::close))
+    runAgainstShortHeartbeatNode(vertx, dir, "direct", LoadToolTest::localUrl,
+        "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "3s", "--heartbeat", "200ms")
         .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
           assertThat(result.figures()).doesNotContainKey("closed by server");
           long sent = result.totals().counts().get("sent");
@@ -111,42 +109,43 @@ class LoadToolTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("A socket the server closes mid-run is reported in the result, with its close code")
   void serverClosesReported(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
-    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    shortHeartbeatNode(vertx, dir)
-        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of("--url", "http://127.0.0.1:" + node.port(),
-            "--pairs", "1", "--window", "1", "--warmup", "1s", "--duration", "3s", "--heartbeat", "1m",
-            "--out", dir.resolve("results").toString())), out)
-            .eventually(node::close))
+    runAgainstShortHeartbeatNode(vertx, dir, "direct", LoadToolTest::localUrl,
+        "--pairs", "1", "--window", "1", "--warmup", "1s", "--duration", "3s", "--heartbeat", "1m")
         .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
           assertThat(result.figures().get("closed by server")).asString().contains("4408");
           testContext.completeNow();
         })));
   }
 
-  /** A node that closes a socket silent for 1 s. */
-  private static io.vertx.core.Future<chat.Main.Node> shortHeartbeatNode(Vertx vertx, Path dir) {
+  /**
+   * Runs {@code scenario} against a node that closes a socket silent for 1 s, with the URL (from the
+   * node's port) and output dir added to {@code args}, then closes the node.
+   */
+  private static Future<RunResult> runAgainstShortHeartbeatNode(Vertx vertx, Path dir, String scenario,
+                                                                 IntFunction<String> url, String... args) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return TestNode.start(vertx, dir.resolve("node"), config -> {
       config.getJsonObject("limits").put("sendPerSecond", 100_000).put("sendBurst", 100_000);
       config.getJsonObject("http").put("heartbeatIntervalMs", 100).put("heartbeatTimeoutMs", 1_000);
+    }).compose(node -> {
+      List<String> all = new java.util.ArrayList<>(List.of(args));
+      all.addAll(List.of("--url", url.apply(node.port()), "--out", dir.resolve("results").toString()));
+      return LoadTool.run(vertx, scenario, Params.parse(all), out).eventually(node::close);
     });
+  }
+
+  private static String localUrl(int port) {
+    return "http://127.0.0.1:" + port;
   }
 
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("Given several URLs, the tool spreads its calls and sockets over them and names them all in the result")
   void severalUrls(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
-    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    shortHeartbeatNode(vertx, dir)
-        .compose(node -> LoadTool.run(vertx, "direct", Params.parse(List.of(
-                "--url", "http://127.0.0.1:" + node.port() + ", http://localhost:" + node.port() + "/",
-                "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "1s",
-                "--out", dir.resolve("results").toString())), out)
-            .eventually(node::close)
-            .map(result -> {
-              assertThat(result.url()).isEqualTo("http://127.0.0.1:" + node.port() + ",http://localhost:" + node.port());
-              return result;
-            }))
+    runAgainstShortHeartbeatNode(vertx, dir, "direct", port -> "http://127.0.0.1:" + port + ", http://localhost:" + port + "/",
+        "--pairs", "2", "--window", "2", "--warmup", "1s", "--duration", "1s")
         .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.url()).matches("http://127\\.0\\.0\\.1:(\\d+),http://localhost:\\1");
           assertThat(result.totals().counts().get("delivered")).isPositive();
           testContext.completeNow();
         })));
@@ -163,12 +162,8 @@ class LoadToolTest {
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("Without a server pid, connections reads the server's memory and sessions from its /metrics")
   void connectionsReadMetrics(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
-    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    shortHeartbeatNode(vertx, dir)
-        .compose(node -> LoadTool.run(vertx, "connections", Params.parse(List.of(
-                "--url", "http://127.0.0.1:" + node.port(), "--connections", "4", "--rate", "100", "--hold", "1500ms",
-                "--heartbeat", "200ms", "--out", dir.resolve("results").toString())), out)
-            .eventually(node::close))
+    runAgainstShortHeartbeatNode(vertx, dir, "connections", LoadToolTest::localUrl,
+        "--connections", "4", "--rate", "100", "--hold", "1500ms", "--heartbeat", "200ms")
         .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
           assertThat(result.figures().get("memory read from")).asString().endsWith("/metrics");
           assertThat(result.figures().get("server sessions")).isEqualTo("0 before, 4 holding");
