@@ -1,5 +1,6 @@
 package chat.load;
 
+import chat.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,11 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -234,16 +233,11 @@ public final class ConnectionsScenario implements Scenario {
   }
 
   static long rssKiB(Path status) {
-    try {
-      for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-      throw new IllegalStateException("no VmRSS line in " + status);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + status + " (is --server-pid a process on this machine?)", e);
+    long kib = NodeMetrics.residentKiB(status);
+    if (kib < 0) {
+      throw new IllegalStateException("no VmRSS in " + status + " (is --server-pid a process on this machine?)");
     }
+    return kib;
   }
 
   /** The source address of each child: the ones given, else 127.0.0.2, .3, ... when every server is on loopback. */
@@ -252,7 +246,7 @@ public final class ConnectionsScenario implements Scenario {
       return sources;
     }
     List<String> loopback = new ArrayList<>();
-    if (Arrays.stream(url.split(",")).allMatch(u -> isLoopback(WireClient.Endpoint.parse(u).host()))) {
+    if (WireClient.Endpoint.parseAll(url).stream().allMatch(node -> isLoopback(node.host()))) {
       for (int i = 0; i < processes; i++) {
         loopback.add("127.0.0." + (2 + i % 250));
       }

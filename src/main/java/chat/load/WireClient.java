@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,15 @@ public final class WireClient {
 
   /** One node (or load balancer) the tool talks to. */
   record Endpoint(String host, int port, boolean tls, String basePath) {
+    /** Every node of a {@code --url} value: one URL, or several separated by commas. */
+    static List<Endpoint> parseAll(String urls) {
+      List<Endpoint> all = Arrays.stream(urls.split(",")).filter(u -> !u.isBlank()).map(Endpoint::parse).toList();
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException("--url needs at least one URL, as in http://127.0.0.1:8080");
+      }
+      return all;
+    }
+
     static Endpoint parse(String url) {
       IllegalArgumentException needsHost =
           new IllegalArgumentException("--url needs a host, as in http://127.0.0.1:8080, got " + url);
@@ -87,10 +97,7 @@ public final class WireClient {
     this.vertx = vertx;
     this.heartbeatMs = Math.max(1, heartbeat.toMillis());
     this.lanes = lanes;
-    this.endpoints = Arrays.stream(url.split(",")).filter(u -> !u.isBlank()).map(Endpoint::parse).toList();
-    if (endpoints.isEmpty()) {
-      throw new IllegalArgumentException("--url needs at least one URL, as in http://127.0.0.1:8080");
-    }
+    this.endpoints = Endpoint.parseAll(url);
     this.http = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(64));
     for (String source : sourceAddresses.isEmpty() ? Collections.<String>singletonList(null) : sourceAddresses) {
       WebSocketClientOptions options = new WebSocketClientOptions()
@@ -187,7 +194,7 @@ public final class WireClient {
     List<Future<String>> scrapes = endpoints.stream().map(node -> http.get(node.port(), node.host(), node.basePath() + "/metrics")
         .ssl(node.tls()).send().compose(r -> expect(r, 200, "GET /metrics")).map(HttpResponse::bodyAsString)).toList();
     return Future.all(scrapes).map(all -> {
-      Map<String, Long> sums = new java.util.HashMap<>();
+      Map<String, Long> sums = new HashMap<>();
       for (Future<String> scrape : scrapes) {
         for (String line : scrape.result().split("\n")) {
           String[] parts = line.trim().split("\\s+");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -46,9 +45,9 @@ public final class NodeMetrics {
     StringBuilder out = new StringBuilder(1024);
     gauge(out, "chat_sessions_open", "Authenticated client sessions (WebSocket and SockJS) on this node.",
         sessionsOpen.sum());
-    long rss = residentBytes();
-    if (rss >= 0) {
-      gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes (VmRSS).", rss);
+    long rssKiB = residentKiB(PROC_STATUS);
+    if (rssKiB >= 0) {
+      gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes (VmRSS).", rssKiB * 1024);
     }
     long fds = openFiles();
     if (fds >= 0) {
@@ -67,13 +66,15 @@ public final class NodeMetrics {
         .append(name).append(' ').append(value).append('\n');
   }
 
-  /** VmRSS from /proc/self/status, in bytes; -1 where there is none. */
-  static long residentBytes() {
+  /**
+   * VmRSS from a {@code /proc/<pid>/status} file, in KiB (the kernel always reports it in kB); -1
+   * where there is none. The load tool reads a server's with it too.
+   */
+  public static long residentKiB(Path status) {
     try {
-      for (String line : Files.readAllLines(PROC_STATUS, StandardCharsets.UTF_8)) {
+      for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
         if (line.startsWith("VmRSS:")) {
-          String[] parts = line.substring(6).trim().split("\\s+");
-          return Long.parseLong(parts[0]) * (parts.length > 1 && parts[1].toLowerCase(Locale.ROOT).equals("kb") ? 1024 : 1);
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
     } catch (IOException | RuntimeException e) {
