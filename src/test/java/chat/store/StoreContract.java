@@ -478,6 +478,34 @@ public abstract class StoreContract {
   }
 
   @Test
+  @DisplayName("One event appended for several users reads back, for each, the payload it was appended with")
+  void inboxSharedEventKeepsEachPayload(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    InboxEvent own = InboxEvent.pending(ALICE, 10, "{\"type\":\"message\",\"id\":\"c1\"}");
+    verifyThat(testContext, inbox.append(List.of(own, event(BOB, 10), event(CAROL, 10)))
+        .compose(v -> Future.all(inbox.after(ALICE, 0, 10), inbox.after(BOB, 0, 10), inbox.after(CAROL, 0, 10))),
+        all -> {
+          assertThat(all.<List<InboxEvent>>resultAt(0)).extracting(InboxEvent::payload).containsExactly(own.payload());
+          assertThat(all.<List<InboxEvent>>resultAt(1)).extracting(InboxEvent::seq, InboxEvent::eventId,
+              InboxEvent::payload).containsExactly(tupleOf(1, 10));
+          assertThat(all.<List<InboxEvent>>resultAt(2)).extracting(InboxEvent::seq, InboxEvent::eventId,
+              InboxEvent::payload).containsExactly(tupleOf(1, 10));
+        });
+  }
+
+  @Test
+  @DisplayName("Re-appending an event for more users keeps the seqs of those who have it and appends it for the others")
+  void inboxReplayForMoreUsers(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    verifyThat(testContext, inbox.append(List.of(event(BOB, 9), event(BOB, 10), event(ALICE, 10)))
+        .compose(v -> inbox.append(List.of(event(BOB, 10), event(CAROL, 10), event(ALICE, 10))))
+        .compose(replayed -> inbox.after(CAROL, 0, 10).map(carol -> List.of(replayed, carol))),
+        results -> assertThat(results).containsExactly(
+            List.of(stored(BOB, 2, 10, false), stored(CAROL, 1, 10, true), stored(ALICE, 1, 10, false)),
+            List.of(stored(CAROL, 1, 10, false))));
+  }
+
+  @Test
   @DisplayName("Twenty concurrent appends of ten events for one user get exactly seqs 1 to 200, each append in list order")
   void concurrentAppendsAreGapless(VertxTestContext testContext) {
     List<Future<List<InboxEvent>>> appends = IntStream.range(0, 20)

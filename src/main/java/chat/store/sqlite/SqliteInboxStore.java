@@ -3,6 +3,7 @@ package chat.store.sqlite;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,9 +16,18 @@ import java.util.Map;
 /**
  * Per-user inboxes in SQLite.
  *
- * <p>Table {@code inbox}: key ({@code user_id}, {@code seq}), so sync is one range scan; unique
- * index {@code inbox_event} on ({@code user_id}, {@code event_id}) makes appends idempotent;
- * column payload (the client frame as JSON, without seq).
+ * <p>Table {@code inbox}: key ({@code user_id}, {@code seq}), so sync is one range scan; columns
+ * {@code event_id} and {@code payload} (the client frame as JSON, without seq), the payload only when
+ * it differs from the event's shared one.
+ *
+ * <p>Table {@code inbox_events}: key {@code event_id}; columns {@code payload}, the payload most of
+ * the event's users get (all but the sender's own copy of a message), and {@code seqs}, a JSON
+ * object of user id → seq for every user the event was appended for. A group message to 1,000
+ * members is thus one payload and one small row per member, not 1,000 payloads and a second
+ * (user, event) index: that index, at a different place for every member, cost as much as the
+ * inbox itself (docs/performance.md, group). {@code seqs} makes appends idempotent: a replayed
+ * (user, event) keeps the seq it has. It comes after {@code payload}, so reading a payload never
+ * reads a large group's {@code seqs}.
  *
  * <p>Seq assignment happens on the engine's single writer thread, which keeps the newest seq of
  * recently active users in a bounded cache, so an append costs no read in the common case.
@@ -28,10 +38,26 @@ final class SqliteInboxStore implements InboxStore {
         user_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
         event_id INTEGER NOT NULL,
-        payload TEXT NOT NULL,
+        payload TEXT,
         PRIMARY KEY (user_id, seq)
-      ) WITHOUT ROWID""",
-      "CREATE UNIQUE INDEX IF NOT EXISTS inbox_event ON inbox (user_id, event_id)");
+      ) WITHOUT ROWID""", """
+      CREATE TABLE IF NOT EXISTS inbox_events (
+        event_id INTEGER PRIMARY KEY,
+        payload TEXT NOT NULL,
+        seqs TEXT NOT NULL
+      )""");
+
+  /**
+   * The first schema (payload on every row, a unique (user, event) index) becomes the current one:
+   * rows keep their payloads, and each event gets its {@code seqs} from them.
+   */
+  private static final List<String> FROM_PER_ROW_PAYLOADS = List.of(
+      "ALTER TABLE inbox RENAME TO inbox_per_row_payloads",
+      SCHEMA.get(0),
+      "INSERT INTO inbox SELECT user_id, seq, event_id, payload FROM inbox_per_row_payloads",
+      "INSERT INTO inbox_events (event_id, payload, seqs) SELECT event_id, min(payload), "
+          + "json_group_object(user_id, seq) FROM inbox_per_row_payloads GROUP BY event_id",
+      "DROP TABLE inbox_per_row_payloads");
 
   private static final int SEQ_CACHE_USERS = 100_000;
   private final SqliteEngine engine;
@@ -48,29 +74,133 @@ final class SqliteInboxStore implements InboxStore {
     engine.onRollback(lastSeq::clear);
   }
 
+  /** Brings a database written by an earlier schema up to this one; a no-op on a current one. */
+  Future<Void> migrate() {
+    return engine.write(db -> {
+      PreparedStatement oldIndex = db.prepare(
+          "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'inbox_event'");
+      try (ResultSet rs = oldIndex.executeQuery()) {
+        rs.next();
+        if (rs.getInt(1) == 0) {
+          return null;
+        }
+      }
+      try (var st = db.connection.createStatement()) {
+        for (String step : FROM_PER_ROW_PAYLOADS) {
+          st.execute(step);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** What is stored of one event id, and what this append adds to it. */
+  private static final class StoredEvent {
+    final String sharedPayload;
+    final JsonObject seqs;
+    final boolean isNew;
+    boolean changed;
+
+    StoredEvent(String sharedPayload, JsonObject seqs, boolean isNew) {
+      this.sharedPayload = sharedPayload;
+      this.seqs = seqs;
+      this.isNew = isNew;
+    }
+  }
+
   @Override
   public Future<List<InboxEvent>> append(List<InboxEvent> events) {
     return engine.write(db -> {
-      PreparedStatement insert = db.prepare(
-          "INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+      Map<Long, StoredEvent> byEvent = lookUp(db, events);
+      PreparedStatement insert = db.prepare("INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)");
       Map<String, Long> assigned = new HashMap<>();
       List<InboxEvent> stored = new ArrayList<>(events.size());
       for (InboxEvent event : events) {
+        StoredEvent known = byEvent.get(event.eventId());
+        Long oldSeq = known.seqs.getLong(event.userId());
+        if (oldSeq != null) {
+          stored.add(new InboxEvent(event.userId(), oldSeq, event.eventId(),
+              storedPayload(db, event.userId(), oldSeq, known.sharedPayload), false));
+          continue;
+        }
         long next = (assigned.containsKey(event.userId()) ? assigned.get(event.userId()) : newestSeq(db, event.userId())) + 1;
         insert.setString(1, event.userId());
         insert.setLong(2, next);
         insert.setLong(3, event.eventId());
-        insert.setString(4, event.payload());
-        if (insert.executeUpdate() == 1) {
-          assigned.put(event.userId(), next);
-          stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
-        } else {
-          stored.add(existing(db, event.userId(), event.eventId()));
-        }
+        insert.setString(4, event.payload().equals(known.sharedPayload) ? null : event.payload());
+        insert.executeUpdate();
+        assigned.put(event.userId(), next);
+        known.seqs.put(event.userId(), next);
+        known.changed = true;
+        stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
       }
+      save(db, byEvent);
       lastSeq.putAll(assigned); // only once every insert of this write went through
       return stored;
     });
+  }
+
+  /** Each event id of the append: as stored, or new with the payload most of its events carry. */
+  private static Map<Long, StoredEvent> lookUp(SqliteEngine.Db db, List<InboxEvent> events) throws SQLException {
+    Map<Long, StoredEvent> byEvent = new HashMap<>();
+    PreparedStatement find = db.prepare("SELECT payload, seqs FROM inbox_events WHERE event_id = ?");
+    for (InboxEvent event : events) {
+      if (byEvent.containsKey(event.eventId())) {
+        continue;
+      }
+      find.setLong(1, event.eventId());
+      try (ResultSet rs = find.executeQuery()) {
+        byEvent.put(event.eventId(), rs.next()
+            ? new StoredEvent(rs.getString(1), new JsonObject(rs.getString(2)), false)
+            : new StoredEvent(commonestPayload(events, event.eventId()), new JsonObject(), true));
+      }
+    }
+    return byEvent;
+  }
+
+  private static String commonestPayload(List<InboxEvent> events, long eventId) {
+    Map<String, Integer> counts = new HashMap<>();
+    String commonest = null;
+    int most = 0;
+    for (InboxEvent event : events) {
+      if (event.eventId() == eventId) {
+        int count = counts.merge(event.payload(), 1, Integer::sum);
+        if (count > most) {
+          most = count;
+          commonest = event.payload();
+        }
+      }
+    }
+    return commonest;
+  }
+
+  private static void save(SqliteEngine.Db db, Map<Long, StoredEvent> byEvent) throws SQLException {
+    for (Map.Entry<Long, StoredEvent> entry : byEvent.entrySet()) {
+      StoredEvent event = entry.getValue();
+      if (event.isNew) {
+        PreparedStatement insert = db.prepare("INSERT INTO inbox_events (event_id, payload, seqs) VALUES (?, ?, ?)");
+        insert.setLong(1, entry.getKey());
+        insert.setString(2, event.sharedPayload);
+        insert.setString(3, event.seqs.encode());
+        insert.executeUpdate();
+      } else if (event.changed) {
+        PreparedStatement update = db.prepare("UPDATE inbox_events SET seqs = ? WHERE event_id = ?");
+        update.setString(1, event.seqs.encode());
+        update.setLong(2, entry.getKey());
+        update.executeUpdate();
+      }
+    }
+  }
+
+  private static String storedPayload(SqliteEngine.Db db, String userId, long seq, String sharedPayload)
+      throws SQLException {
+    PreparedStatement ps = db.prepare("SELECT payload FROM inbox WHERE user_id = ? AND seq = ?");
+    ps.setString(1, userId);
+    ps.setLong(2, seq);
+    try (ResultSet rs = ps.executeQuery()) {
+      String own = rs.next() ? rs.getString(1) : null;
+      return own != null ? own : sharedPayload;
+    }
   }
 
   private long newestSeq(SqliteEngine.Db db, String userId) throws SQLException {
@@ -87,21 +217,13 @@ final class SqliteInboxStore implements InboxStore {
     }
   }
 
-  private static InboxEvent existing(SqliteEngine.Db db, String userId, long eventId) throws SQLException {
-    PreparedStatement ps = db.prepare("SELECT seq, payload FROM inbox WHERE user_id = ? AND event_id = ?");
-    ps.setString(1, userId);
-    ps.setLong(2, eventId);
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return new InboxEvent(userId, rs.getLong(1), eventId, rs.getString(2), false);
-    }
-  }
-
   @Override
   public Future<List<InboxEvent>> after(String userId, long afterSeq, int limit) {
     return engine.read(db -> {
-      PreparedStatement ps = db.prepare(
-          "SELECT seq, event_id, payload FROM inbox WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+      // coalesce evaluates lazily: the event's row is read only for rows without a payload of their own
+      PreparedStatement ps = db.prepare("SELECT i.seq, i.event_id, coalesce(i.payload, "
+          + "(SELECT e.payload FROM inbox_events e WHERE e.event_id = i.event_id)) "
+          + "FROM inbox i WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
       ps.setString(1, userId);
       ps.setLong(2, afterSeq);
       ps.setInt(3, limit);

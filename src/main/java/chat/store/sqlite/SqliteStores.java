@@ -63,10 +63,10 @@ public final class SqliteStores implements Stores {
     schema.addAll(SqlitePresenceStore.SCHEMA);
     schema.addAll(SqlitePushSubscriptionStore.SCHEMA);
     schema.addAll(SqliteMediaStore.SCHEMA);
-    return vertx.executeBlocking(() -> {
+    return vertx.<Void>executeBlocking(() -> {
       engine.open(schema);
       return null;
-    });
+    }).compose(v -> inbox.migrate());
   }
 
   @Override
