@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.Map;
  * {@code event_id} and {@code payload} (the client frame as JSON, without seq), the payload only when
  * it differs from the event's shared one.
  *
- * <p>Table {@code inbox_events}: key {@code event_id}; columns {@code payload}, the payload most of
+ * <p>Table {@code inbox_fanout}: key {@code event_id}; columns {@code payload}, the payload most of
  * the event's users get (all but the sender's own copy of a message), and {@code seqs}, a JSON
  * object of user id → seq for every user the event was appended for. A group message to 1,000
  * members is thus one payload and one small row per member, not 1,000 payloads and a second
@@ -41,7 +42,7 @@ final class SqliteInboxStore implements InboxStore {
         payload TEXT,
         PRIMARY KEY (user_id, seq)
       ) WITHOUT ROWID""", """
-      CREATE TABLE IF NOT EXISTS inbox_events (
+      CREATE TABLE IF NOT EXISTS inbox_fanout (
         event_id INTEGER PRIMARY KEY,
         payload TEXT NOT NULL,
         seqs TEXT NOT NULL
@@ -55,7 +56,7 @@ final class SqliteInboxStore implements InboxStore {
       "ALTER TABLE inbox RENAME TO inbox_per_row_payloads",
       SCHEMA.get(0),
       "INSERT INTO inbox SELECT user_id, seq, event_id, payload FROM inbox_per_row_payloads",
-      "INSERT INTO inbox_events (event_id, payload, seqs) SELECT event_id, min(payload), "
+      "INSERT INTO inbox_fanout (event_id, payload, seqs) SELECT event_id, min(payload), "
           + "json_group_object(user_id, seq) FROM inbox_per_row_payloads GROUP BY event_id",
       "DROP TABLE inbox_per_row_payloads");
 
@@ -143,7 +144,7 @@ final class SqliteInboxStore implements InboxStore {
   /** Each event id of the append: as stored, or new with the payload most of its events carry. */
   private static Map<Long, StoredEvent> lookUp(SqliteEngine.Db db, List<InboxEvent> events) throws SQLException {
     Map<Long, StoredEvent> byEvent = new HashMap<>();
-    PreparedStatement find = db.prepare("SELECT payload, seqs FROM inbox_events WHERE event_id = ?");
+    PreparedStatement find = db.prepare("SELECT payload, seqs FROM inbox_fanout WHERE event_id = ?");
     for (InboxEvent event : events) {
       if (byEvent.containsKey(event.eventId())) {
         continue;
@@ -158,8 +159,9 @@ final class SqliteInboxStore implements InboxStore {
     return byEvent;
   }
 
+  /** Counted by identity: callers share one payload instance among an event's users, and hashing 300-byte strings showed in profiles. */
   private static String commonestPayload(List<InboxEvent> events, long eventId) {
-    Map<String, Integer> counts = new HashMap<>();
+    Map<String, Integer> counts = new IdentityHashMap<>();
     String commonest = null;
     int most = 0;
     for (InboxEvent event : events) {
@@ -178,13 +180,13 @@ final class SqliteInboxStore implements InboxStore {
     for (Map.Entry<Long, StoredEvent> entry : byEvent.entrySet()) {
       StoredEvent event = entry.getValue();
       if (event.isNew) {
-        PreparedStatement insert = db.prepare("INSERT INTO inbox_events (event_id, payload, seqs) VALUES (?, ?, ?)");
+        PreparedStatement insert = db.prepare("INSERT INTO inbox_fanout (event_id, payload, seqs) VALUES (?, ?, ?)");
         insert.setLong(1, entry.getKey());
         insert.setString(2, event.sharedPayload);
         insert.setString(3, event.seqs.encode());
         insert.executeUpdate();
       } else if (event.changed) {
-        PreparedStatement update = db.prepare("UPDATE inbox_events SET seqs = ? WHERE event_id = ?");
+        PreparedStatement update = db.prepare("UPDATE inbox_fanout SET seqs = ? WHERE event_id = ?");
         update.setString(1, event.seqs.encode());
         update.setLong(2, entry.getKey());
         update.executeUpdate();
@@ -222,7 +224,7 @@ final class SqliteInboxStore implements InboxStore {
     return engine.read(db -> {
       // coalesce evaluates lazily: the event's row is read only for rows without a payload of their own
       PreparedStatement ps = db.prepare("SELECT i.seq, i.event_id, coalesce(i.payload, "
-          + "(SELECT e.payload FROM inbox_events e WHERE e.event_id = i.event_id)) "
+          + "(SELECT e.payload FROM inbox_fanout e WHERE e.event_id = i.event_id)) "
           + "FROM inbox i WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
       ps.setString(1, userId);
       ps.setLong(2, afterSeq);
