@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -207,14 +206,17 @@ public final class SqliteEngine {
     Object[] results = new Object[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
-      Savepoint sp = null;
+      boolean opened = false;
       try {
-        sp = writer.connection.setSavepoint();
+        writer.prepare("SAVEPOINT write").execute();
+        opened = true;
         results[i] = batch.get(i).work.run(writer);
-        writer.connection.releaseSavepoint(sp);
+        writer.prepare("RELEASE write").execute();
       } catch (Throwable e) {
         failures[i] = e;
-        rollbackTo(sp);
+        if (opened) {
+          rollbackWrite();
+        }
       }
     }
     try {
@@ -234,13 +236,14 @@ public final class SqliteEngine {
     completeAll(batch, results, failures);
   }
 
-  private void rollbackTo(Savepoint sp) {
-    if (sp == null) {
-      return;
-    }
+  /**
+   * Undoes the current write's changes. Savepoints are cached statements with one fixed name (writes
+   * never nest): JDBC's setSavepoint would format a fresh name and compile new SQL for every write.
+   */
+  private void rollbackWrite() {
     try {
-      writer.connection.rollback(sp);
-      writer.connection.releaseSavepoint(sp);
+      writer.prepare("ROLLBACK TO write").execute();
+      writer.prepare("RELEASE write").execute();
     } catch (SQLException e) {
       LOG.warn("rollback to savepoint failed: {}", e.getMessage());
     }

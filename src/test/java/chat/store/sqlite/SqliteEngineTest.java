@@ -1,0 +1,94 @@
+package chat.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The SQLite engine's group commit")
+class SqliteEngineTest {
+  @TempDir
+  Path dataDir;
+  private SqliteEngine engine;
+
+  @AfterEach
+  void close() throws Exception {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  @Test
+  @DisplayName("fails a failing write alone: the others of its batch commit, and none of its own changes remain")
+  void failingWriteFailsAlone(Vertx vertx, VertxTestContext testContext) throws Exception {
+    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64);
+    engine.open(List.of("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+    CountDownLatch queued = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      // the first write holds the writer until the next three are queued, so they share one batch
+      Future<Object> holder = engine.write(db -> {
+        awaitQuietly(queued);
+        return insert(db, "first");
+      });
+      Future<Object> a = engine.write(db -> insert(db, "a"));
+      Future<Object> failing = engine.write(db -> {
+        insert(db, "b");
+        return insert(db, "a"); // primary key violation, after a change of its own
+      });
+      Future<Object> c = engine.write(db -> insert(db, "c"));
+      queued.countDown();
+      Future.join(holder, a, failing, c)
+          .otherwiseEmpty() // one of them fails by design; the outcomes are checked one by one
+          .compose(done -> engine.read(SqliteEngineTest::keys))
+          .onComplete(testContext.succeeding(keys -> testContext.verify(() -> {
+            assertThat(holder.succeeded()).isTrue();
+            assertThat(a.succeeded()).isTrue();
+            assertThat(c.succeeded()).isTrue();
+            assertThat(failing.failed()).isTrue();
+            assertThat(failing.cause()).isInstanceOf(SQLException.class);
+            assertThat(keys).containsExactly("a", "c", "first");
+            testContext.completeNow();
+          })));
+    });
+  }
+
+  private static Object insert(SqliteEngine.Db db, String key) throws SQLException {
+    PreparedStatement ps = db.prepare("INSERT INTO t (k) VALUES (?)");
+    ps.setString(1, key);
+    return ps.executeUpdate();
+  }
+
+  private static List<String> keys(SqliteEngine.Db db) throws SQLException {
+    List<String> keys = new ArrayList<>();
+    try (ResultSet rs = db.prepare("SELECT k FROM t ORDER BY k").executeQuery()) {
+      while (rs.next()) {
+        keys.add(rs.getString(1));
+      }
+    }
+    return keys;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
