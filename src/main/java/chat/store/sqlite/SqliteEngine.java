@@ -129,6 +129,9 @@ public final class SqliteEngine {
     props.setProperty("synchronous", readOnly ? "NORMAL" : "FULL");
     props.setProperty("busy_timeout", "5000");
     props.setProperty("foreign_keys", "false");
+    // No adapter reads generated keys; left on, the driver compiles and runs "SELECT last_insert_rowid()"
+    // after every INSERT (~7 % of the writer thread in a 1:1 profile).
+    props.setProperty("jdbc.get_generated_keys", "false");
     if (readOnly) {
       props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
     }
