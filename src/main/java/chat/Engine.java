@@ -37,11 +37,11 @@ record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, S
   /** One node, nothing else: SQLite, a direct pipeline, an in-memory directory. */
   static Engine embedded(Vertx vertx, JsonObject config) {
     JsonObject store = config.getJsonObject("store", new JsonObject());
-    Stores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
+    SqliteStores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
         store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512));
     MembershipCache groups = membershipCache(vertx, config, stores);
     SessionDirectory directory = new LocalSessionDirectory();
-    MessagePipeline pipeline = new DirectPipeline(stores, new Recipients(groups),
+    MessagePipeline pipeline = new DirectPipeline(stores, stores.claimedAppends(), new Recipients(groups),
         new LiveDelivery(vertx.eventBus(), directory));
     return new Engine(stores, groups, pipeline, directory, List.of(stores, groups), List.of());
   }

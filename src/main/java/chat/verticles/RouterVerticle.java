@@ -5,6 +5,7 @@ import chat.groups.MembershipCache;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.media.MediaMessages;
+import chat.pipeline.ClaimingPipeline;
 import chat.pipeline.MessagePipeline;
 import chat.protocol.ChatException;
 import chat.protocol.ConversationId;
@@ -156,27 +157,40 @@ public final class RouterVerticle extends VerticleBase {
     String key = conversation.value() + " " + command.clientId();
     long candidateMsgId = ids.next(); // minted now, in admission order, even when a media lookup comes first
     Future<String> body = media.storedBody(command, conversation);
-    Future<Long> claim = body.compose(b -> stores.idempotency().claim(command.senderId(), key, candidateMsgId));
-    // Claims may complete out of order (Cassandra answers concurrently); messages still enter the
-    // pipeline in admission order, so each conversation keeps one order.
     Promise<Void> issued = Promise.promise();
     Future<Void> previous = submitted;
     submitted = issued.future();
+    if (pipeline instanceof ClaimingPipeline claiming) {
+      // The claim is part of the message's one durable write, issued in admission order.
+      return Future.join(previous, body).transform(both -> {
+        try {
+          return body.failed() ? Future.failedFuture(body.cause()) : claiming.claimAndSubmit(
+              message(command, conversation, candidateMsgId, body.result()), key, command.sessionId());
+        } finally {
+          issued.complete();
+        }
+      });
+    }
+    Future<Long> claim = body.compose(b -> stores.idempotency().claim(command.senderId(), key, candidateMsgId));
+    // Claims may complete out of order (Cassandra answers concurrently); messages still enter the
+    // pipeline in admission order, so each conversation keeps one order.
     return Future.join(previous, claim).transform(both -> {
       try {
         if (claim.failed()) {
           return Future.failedFuture(claim.cause());
         }
-        long msgId = claim.result();
-        long ts = Snowflake.timestampOf(msgId);
-        Message message = new Message(msgId, conversation.value(), command.senderId(), command.deviceId(),
-            command.clientId(), command.kind(), body.result(), ts);
+        Message message = message(command, conversation, claim.result(), body.result());
         return pipeline.submit(message, command.sessionId())
-            .map(senderSeq -> new SendAck(msgId, conversation.value(), ts, senderSeq));
+            .map(senderSeq -> new SendAck(message.msgId(), conversation.value(), message.ts(), senderSeq));
       } finally {
         issued.complete();
       }
     });
+  }
+
+  private static Message message(SendCommand command, ConversationId conversation, long msgId, String body) {
+    return new Message(msgId, conversation.value(), command.senderId(), command.deviceId(), command.clientId(),
+        command.kind(), body, Snowflake.timestampOf(msgId));
   }
 
 }

@@ -129,6 +129,9 @@ public final class SqliteEngine {
     props.setProperty("synchronous", readOnly ? "NORMAL" : "FULL");
     props.setProperty("busy_timeout", "5000");
     props.setProperty("foreign_keys", "false");
+    // A write's savepoint journal stays in memory: on disk (the default) it spilled to a temp file
+    // whenever one write touched more than 64 KiB of pages, and a new message is one such write.
+    props.setProperty("temp_store", "MEMORY");
     // No adapter reads generated keys; left on, the driver compiles and runs "SELECT last_insert_rowid()"
     // after every INSERT (~7 % of the writer thread in a 1:1 profile).
     props.setProperty("jdbc.get_generated_keys", "false");

@@ -4,6 +4,7 @@ import chat.store.IdempotencyStore;
 import io.vertx.core.Future;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -28,22 +29,25 @@ final class SqliteIdempotencyStore implements IdempotencyStore {
 
   @Override
   public Future<Long> claim(String senderId, String clientId, long candidateMsgId) {
-    return engine.write(db -> {
-      PreparedStatement insert = db.prepare(
-          "INSERT INTO idempotency_keys (sender_id, client_id, msg_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-      insert.setString(1, senderId);
-      insert.setString(2, clientId);
-      insert.setLong(3, candidateMsgId);
-      if (insert.executeUpdate() == 1) {
-        return candidateMsgId;
-      }
-      PreparedStatement find = db.prepare("SELECT msg_id FROM idempotency_keys WHERE sender_id = ? AND client_id = ?");
-      find.setString(1, senderId);
-      find.setString(2, clientId);
-      try (ResultSet rs = find.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return engine.write(db -> claim(db, senderId, clientId, candidateMsgId));
+  }
+
+  /** The claim as part of a larger write, on the writer thread. */
+  static long claim(SqliteEngine.Db db, String senderId, String clientId, long candidateMsgId) throws SQLException {
+    PreparedStatement insert = db.prepare(
+        "INSERT INTO idempotency_keys (sender_id, client_id, msg_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    insert.setString(1, senderId);
+    insert.setString(2, clientId);
+    insert.setLong(3, candidateMsgId);
+    if (insert.executeUpdate() == 1) {
+      return candidateMsgId;
+    }
+    PreparedStatement find = db.prepare("SELECT msg_id FROM idempotency_keys WHERE sender_id = ? AND client_id = ?");
+    find.setString(1, senderId);
+    find.setString(2, clientId);
+    try (ResultSet rs = find.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

@@ -111,34 +111,37 @@ final class SqliteInboxStore implements InboxStore {
 
   @Override
   public Future<List<InboxEvent>> append(List<InboxEvent> events) {
-    return engine.write(db -> {
-      Map<Long, StoredEvent> byEvent = lookUp(db, events);
-      PreparedStatement insert = db.prepare("INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)");
-      Map<String, Long> assigned = new HashMap<>();
-      List<InboxEvent> stored = new ArrayList<>(events.size());
-      for (InboxEvent event : events) {
-        StoredEvent known = byEvent.get(event.eventId());
-        Long oldSeq = known.seqs.getLong(event.userId());
-        if (oldSeq != null) {
-          stored.add(new InboxEvent(event.userId(), oldSeq, event.eventId(),
-              storedPayload(db, event.userId(), oldSeq, known.sharedPayload), false));
-          continue;
-        }
-        long next = (assigned.containsKey(event.userId()) ? assigned.get(event.userId()) : newestSeq(db, event.userId())) + 1;
-        insert.setString(1, event.userId());
-        insert.setLong(2, next);
-        insert.setLong(3, event.eventId());
-        insert.setString(4, event.payload().equals(known.sharedPayload) ? null : event.payload());
-        insert.executeUpdate();
-        assigned.put(event.userId(), next);
-        known.seqs.put(event.userId(), next);
-        known.changed = true;
-        stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
+    return engine.write(db -> append(db, events));
+  }
+
+  /** The append as part of a larger write, on the writer thread. */
+  List<InboxEvent> append(SqliteEngine.Db db, List<InboxEvent> events) throws SQLException {
+    Map<Long, StoredEvent> byEvent = lookUp(db, events);
+    PreparedStatement insert = db.prepare("INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)");
+    Map<String, Long> assigned = new HashMap<>();
+    List<InboxEvent> stored = new ArrayList<>(events.size());
+    for (InboxEvent event : events) {
+      StoredEvent known = byEvent.get(event.eventId());
+      Long oldSeq = known.seqs.getLong(event.userId());
+      if (oldSeq != null) {
+        stored.add(new InboxEvent(event.userId(), oldSeq, event.eventId(),
+            storedPayload(db, event.userId(), oldSeq, known.sharedPayload), false));
+        continue;
       }
-      save(db, byEvent);
-      lastSeq.putAll(assigned); // only once every insert of this write went through
-      return stored;
-    });
+      long next = (assigned.containsKey(event.userId()) ? assigned.get(event.userId()) : newestSeq(db, event.userId())) + 1;
+      insert.setString(1, event.userId());
+      insert.setLong(2, next);
+      insert.setLong(3, event.eventId());
+      insert.setString(4, event.payload().equals(known.sharedPayload) ? null : event.payload());
+      insert.executeUpdate();
+      assigned.put(event.userId(), next);
+      known.seqs.put(event.userId(), next);
+      known.changed = true;
+      stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
+    }
+    save(db, byEvent);
+    lastSeq.putAll(assigned); // only once every insert of this write went through
+    return stored;
   }
 
   /** Each event id of the append: as stored, or new with the payload most of its events carry. */

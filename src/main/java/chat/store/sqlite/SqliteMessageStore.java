@@ -52,33 +52,36 @@ final class SqliteMessageStore implements MessageStore {
 
   @Override
   public Future<Message> append(Message message, List<String> participants) {
-    return engine.write(db -> {
-      PreparedStatement insert = db.prepare("INSERT INTO messages (conversation_id, msg_id, sender_id, "
-          + "sender_device_id, client_id, kind, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-      insert.setString(1, message.conversationId());
-      insert.setLong(2, message.msgId());
-      insert.setString(3, message.senderId());
-      insert.setString(4, message.senderDeviceId());
-      insert.setString(5, message.clientId());
-      insert.setString(6, message.kind());
-      insert.setString(7, message.body());
-      insert.setLong(8, message.ts());
-      if (insert.executeUpdate() == 0) {
-        return find(db, message.conversationId(), message.msgId());
-      }
-      PreparedStatement touch = db.prepare("INSERT INTO user_conversations (user_id, conversation_id, last_msg_id, "
-          + "unread) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, conversation_id) DO UPDATE SET "
-          + "last_msg_id = max(last_msg_id, excluded.last_msg_id), unread = unread + excluded.unread");
-      for (String participant : participants) {
-        touch.setString(1, participant);
-        touch.setString(2, message.conversationId());
-        touch.setLong(3, message.msgId());
-        touch.setInt(4, Message.countsAsUnreadFor(message, participant) ? 1 : 0);
-        touch.addBatch();
-      }
-      touch.executeBatch();
-      return message;
-    });
+    return engine.write(db -> append(db, message, participants));
+  }
+
+  /** The append as part of a larger write, on the writer thread. */
+  static Message append(SqliteEngine.Db db, Message message, List<String> participants) throws SQLException {
+    PreparedStatement insert = db.prepare("INSERT INTO messages (conversation_id, msg_id, sender_id, "
+        + "sender_device_id, client_id, kind, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    insert.setString(1, message.conversationId());
+    insert.setLong(2, message.msgId());
+    insert.setString(3, message.senderId());
+    insert.setString(4, message.senderDeviceId());
+    insert.setString(5, message.clientId());
+    insert.setString(6, message.kind());
+    insert.setString(7, message.body());
+    insert.setLong(8, message.ts());
+    if (insert.executeUpdate() == 0) {
+      return find(db, message.conversationId(), message.msgId());
+    }
+    PreparedStatement touch = db.prepare("INSERT INTO user_conversations (user_id, conversation_id, last_msg_id, "
+        + "unread) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, conversation_id) DO UPDATE SET "
+        + "last_msg_id = max(last_msg_id, excluded.last_msg_id), unread = unread + excluded.unread");
+    for (String participant : participants) {
+      touch.setString(1, participant);
+      touch.setString(2, message.conversationId());
+      touch.setLong(3, message.msgId());
+      touch.setInt(4, Message.countsAsUnreadFor(message, participant) ? 1 : 0);
+      touch.addBatch();
+    }
+    touch.executeBatch();
+    return message;
   }
 
   private static Message find(SqliteEngine.Db db, String conversationId, long msgId) throws SQLException {

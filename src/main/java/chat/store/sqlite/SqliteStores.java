@@ -1,6 +1,7 @@
 package chat.store.sqlite;
 
 import chat.store.AccountStore;
+import chat.store.ClaimedAppendStore;
 import chat.store.GroupStore;
 import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
@@ -34,6 +35,7 @@ public final class SqliteStores implements Stores {
   private final SqlitePresenceStore presence;
   private final SqlitePushSubscriptionStore pushSubscriptions;
   private final SqliteMediaStore media;
+  private final SqliteClaimedAppendStore claimedAppends;
 
   public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
     this.vertx = vertx;
@@ -48,6 +50,7 @@ public final class SqliteStores implements Stores {
     this.presence = new SqlitePresenceStore(engine);
     this.pushSubscriptions = new SqlitePushSubscriptionStore(engine);
     this.media = new SqliteMediaStore(engine);
+    this.claimedAppends = new SqliteClaimedAppendStore(engine, inbox);
   }
 
   @Override
@@ -133,5 +136,10 @@ public final class SqliteStores implements Stores {
   @Override
   public MediaStore media() {
     return media;
+  }
+
+  /** The embedded pipeline's one-write path for a new message (not a port of every engine). */
+  public ClaimedAppendStore claimedAppends() {
+    return claimedAppends;
   }
 }
