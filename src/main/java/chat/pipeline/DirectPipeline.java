@@ -68,7 +68,7 @@ public final class DirectPipeline implements MessagePipeline, ClaimingPipeline {
     expansions.submit(candidate.conversationId(), () -> recipients.of(candidate).map(participants -> {
       claimedAppends.claimAndAppend(idempotencyKey, candidate, participants, inboxEvents(candidate, participants))
           .compose(claimed -> claimed.msgId() == candidate.msgId()
-              ? Future.succeededFuture(ack(candidate, deliver(candidate, claimed.appended(), originSessionId)))
+              ? Future.succeededFuture(SendAck.of(candidate, deliver(candidate, claimed.appended(), originSessionId)))
               : completeEarlier(candidate, claimed.msgId(), participants, originSessionId))
           .onComplete(acked);
       return null;
@@ -84,11 +84,7 @@ public final class DirectPipeline implements MessagePipeline, ClaimingPipeline {
   private Future<SendAck> completeEarlier(Message candidate, long msgId, List<String> participants, String originSessionId) {
     Message earlier = new Message(msgId, candidate.conversationId(), candidate.senderId(), candidate.senderDeviceId(),
         candidate.clientId(), candidate.kind(), candidate.body(), Snowflake.timestampOf(msgId));
-    return store(earlier, participants, originSessionId).map(senderSeq -> ack(earlier, senderSeq));
-  }
-
-  private static SendAck ack(Message message, long senderSeq) {
-    return new SendAck(message.msgId(), message.conversationId(), message.ts(), senderSeq);
+    return store(earlier, participants, originSessionId).map(senderSeq -> SendAck.of(earlier, senderSeq));
   }
 
   private Future<Long> store(Message message, List<String> participants, String originSessionId) {

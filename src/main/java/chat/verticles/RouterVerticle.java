@@ -181,7 +181,7 @@ public final class RouterVerticle extends VerticleBase {
         }
         Message message = message(command, conversation, claim.result(), body.result());
         return pipeline.submit(message, command.sessionId())
-            .map(senderSeq -> new SendAck(message.msgId(), conversation.value(), message.ts(), senderSeq));
+            .map(senderSeq -> SendAck.of(message, senderSeq));
       } finally {
         issued.complete();
       }
