@@ -48,7 +48,7 @@ public class SqliteAppendBenchmark {
   public void open() throws Exception {
     vertx = Vertx.vertx();
     dir = Files.createTempDirectory("sqlite-bench");
-    stores = new SqliteStores(vertx, dir, 2, 512);
+    stores = new SqliteStores(vertx, dir, 2, 512, 4000);
     stores.open().await();
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +39,17 @@ import org.slf4j.LoggerFactory;
  * commits once and only then completes the callers' futures. With {@code synchronous=FULL} that is
  * one WAL fsync per batch, not per message, and a completed write survives kill -9 and power loss.
  * Writes run in submission order, which the router relies on for per-conversation order.
+ *
+ * <p>WAL checkpoints run off the writer. Left to SQLite, the commit that crosses 1,000 WAL pages
+ * copies them into the database file and fsyncs it inside that commit, a 5–10 ms stall for every
+ * write queued behind it, several times a second under load. Here a checkpointer thread copies
+ * pages with its own connection ({@code PASSIVE}, never blocking the writer) every
+ * {@value #CHECKPOINT_INTERVAL_MS} ms; once the WAL holds {@code walCheckpointPages} pages and the
+ * checkpointer has copied all but the last {@value #CHECKPOINT_TAIL_PAGES}, it asks the writer to
+ * copy that tail between two batches, so the WAL is fully copied and the next commit starts it
+ * over from its beginning (a passive checkpoint alone never catches a WAL that is always being
+ * appended to, and the WAL would grow without bound). SQLite's own checkpoint stays as the
+ * backstop, at four times that size, should the checkpointer fall behind.
  */
 public final class SqliteEngine {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteEngine.class);
@@ -81,10 +95,14 @@ public final class SqliteEngine {
   }
 
   private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
+  private static final long CHECKPOINT_INTERVAL_MS = 10;
+  private static final int CHECKPOINT_TAIL_PAGES = 100;
+  private static final String CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
   private final Path file;
   private final int readerThreads;
   private final int batchMax;
+  private final int walCheckpointPages;
   private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
   private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
   private final List<Db> readerDbs = new CopyOnWriteArrayList<>();
@@ -92,12 +110,23 @@ public final class SqliteEngine {
   private Db writer;
   private boolean closed; // guarded by queue
   private Thread writerThread;
+  private Thread checkpointerThread;
+  private final AtomicBoolean walTailToCopy = new AtomicBoolean();
+  private final AtomicLong walRestarts = new AtomicLong();
   private ExecutorService readers;
 
-  public SqliteEngine(Path file, int readerThreads, int batchMax) {
+  /**
+   * @param walCheckpointPages WAL size, in pages, at which the writer copies the checkpointer's tail
+   *     so that the WAL starts over (SQLite's own checkpoint, the backstop, at four times that)
+   */
+  public SqliteEngine(Path file, int readerThreads, int batchMax, int walCheckpointPages) {
+    if (walCheckpointPages < 2 * CHECKPOINT_TAIL_PAGES) {
+      throw new IllegalArgumentException("walCheckpointPages must be at least " + 2 * CHECKPOINT_TAIL_PAGES);
+    }
     this.file = file;
     this.readerThreads = readerThreads;
     this.batchMax = batchMax;
+    this.walCheckpointPages = walCheckpointPages;
   }
 
   /** Blocking: opens the database and applies {@code schema}. Call from a worker thread. */
@@ -106,6 +135,7 @@ public final class SqliteEngine {
     writer = new Db(connect(false));
     try (Statement st = writer.connection.createStatement()) {
       st.execute("PRAGMA journal_mode=WAL");
+      st.execute("PRAGMA wal_autocheckpoint=" + 4 * walCheckpointPages);
       for (String ddl : schema) {
         st.execute(ddl);
       }
@@ -117,9 +147,60 @@ public final class SqliteEngine {
       t.setDaemon(true);
       return t;
     });
+    Connection checkpointer = connect(false);
+    checkpointerThread = new Thread(() -> checkpointLoop(checkpointer), "sqlite-checkpointer");
+    checkpointerThread.setDaemon(true);
+    checkpointerThread.start();
     writerThread = new Thread(this::writeLoop, "sqlite-writer");
     writerThread.setDaemon(true);
     writerThread.start();
+  }
+
+  /** How often the writer has copied the WAL's last pages so that the WAL started over. */
+  long walRestarts() {
+    return walRestarts.get();
+  }
+
+  /** Copies committed WAL pages into the database file until interrupted; see the class comment. */
+  private void checkpointLoop(Connection connection) {
+    try (connection; PreparedStatement checkpoint = connection.prepareStatement(CHECKPOINT)) {
+      while (!Thread.currentThread().isInterrupted()) {
+        int walPages;
+        int copied;
+        try (ResultSet result = checkpoint.executeQuery()) {
+          result.next();
+          walPages = result.getInt(2);
+          copied = result.getInt(3);
+        } catch (SQLException e) {
+          LOG.warn("WAL checkpoint failed, SQLite's own checkpoint covers until the next: {}", e.getMessage());
+          walPages = 0;
+          copied = 0;
+        }
+        int left = walPages - copied;
+        if (walPages >= walCheckpointPages && left <= CHECKPOINT_TAIL_PAGES) {
+          walTailToCopy.set(true);
+        }
+        if (left <= CHECKPOINT_TAIL_PAGES || walPages < walCheckpointPages) {
+          Thread.sleep(CHECKPOINT_INTERVAL_MS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      LOG.warn("closing the checkpointer's connection: {}", e.getMessage());
+    }
+  }
+
+  /** On the writer, between batches: copies the WAL's last pages, so the next commit starts it over. */
+  private void copyWalTail() {
+    try (ResultSet result = writer.prepare(CHECKPOINT).executeQuery()) {
+      result.next();
+      if (result.getInt(1) == 0 && result.getInt(2) == result.getInt(3)) {
+        walRestarts.incrementAndGet();
+      }
+    } catch (SQLException e) {
+      LOG.warn("WAL checkpoint on the writer failed: {}", e.getMessage());
+    }
   }
 
   private Connection connect(boolean readOnly) throws SQLException {
@@ -200,6 +281,9 @@ public final class SqliteEngine {
       boolean stop = batch.remove(STOP);
       if (!batch.isEmpty()) {
         runBatch(batch);
+      }
+      if (walTailToCopy.getAndSet(false)) {
+        copyWalTail();
       }
       batch.clear();
       if (stop) {
@@ -303,6 +387,10 @@ public final class SqliteEngine {
     synchronized (queue) {
       closed = true;
       queue.add(STOP);
+    }
+    if (checkpointerThread != null) {
+      checkpointerThread.interrupt();
+      checkpointerThread.join(TimeUnit.SECONDS.toMillis(30));
     }
     if (writerThread != null) {
       writerThread.join(TimeUnit.SECONDS.toMillis(30));

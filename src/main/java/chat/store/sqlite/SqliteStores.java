@@ -37,9 +37,9 @@ public final class SqliteStores implements Stores {
   private final SqliteMediaStore media;
   private final SqliteClaimedAppendStore claimedAppends;
 
-  public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax) {
+  public SqliteStores(Vertx vertx, Path dataDir, int readerThreads, int batchMax, int walCheckpointPages) {
     this.vertx = vertx;
-    this.engine = new SqliteEngine(dataDir.resolve("chat.db"), readerThreads, batchMax);
+    this.engine = new SqliteEngine(dataDir.resolve("chat.db"), readerThreads, batchMax, walCheckpointPages);
     this.accounts = new SqliteAccountStore(engine);
     this.refreshTokens = new SqliteRefreshTokenStore(engine);
     this.idempotency = new SqliteIdempotencyStore(engine);

@@ -31,7 +31,7 @@ class SqliteClaimedAppendStoreTest {
 
   @BeforeEach
   void open(Vertx vertx, VertxTestContext testContext) {
-    stores = new SqliteStores(vertx, dataDir, 1, 64);
+    stores = new SqliteStores(vertx, dataDir, 1, 64, 4000);
     stores.open().onComplete(testContext.succeedingThenComplete());
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,7 @@ class SqliteEngineTest {
   @Test
   @DisplayName("fails a failing write alone: the others of its batch commit, and none of its own changes remain")
   void failingWriteFailsAlone(Vertx vertx, VertxTestContext testContext) throws Exception {
-    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64);
+    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64, 4000);
     engine.open(List.of("CREATE TABLE t (k TEXT PRIMARY KEY)"));
     CountDownLatch queued = new CountDownLatch(1);
     vertx.runOnContext(v -> {
@@ -66,6 +67,36 @@ class SqliteEngineTest {
             testContext.completeNow();
           })));
     });
+  }
+
+  @Test
+  @DisplayName("checkpoints the WAL off the writer thread and starts it over, so it stays bounded and every row stays readable")
+  void checkpointsOffTheWriter(Vertx vertx, VertxTestContext testContext) throws Exception {
+    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64, 200);
+    engine.open(List.of("CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB)"));
+    vertx.runOnContext(v -> writeUntilRestarted(0)
+        .compose(written -> engine.read(SqliteEngineTest::keys).map(keys -> keys.size() == written))
+        .onComplete(testContext.succeeding(allThere -> testContext.verify(() -> {
+          assertThat(engine.walRestarts()).isPositive();
+          assertThat(allThere).isTrue();
+          // one commit per write, ~2 pages each: without restarts the WAL would pass SQLite's backstop
+          assertThat(Files.size(dataDir.resolve("t.db-wal"))).isLessThan(4L * 200 * (4096 + 24) + 32);
+          testContext.completeNow();
+        }))));
+    assertThat(testContext.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** One write (one commit) after another, each a page-sized row, until the WAL has started over at least twice. */
+  private Future<Integer> writeUntilRestarted(int written) {
+    if (engine.walRestarts() >= 2 || written >= 20_000) {
+      return Future.succeededFuture(written);
+    }
+    return engine.write(db -> {
+      PreparedStatement insert = db.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+      insert.setString(1, "k" + written);
+      insert.setBytes(2, new byte[3000]);
+      return insert.executeUpdate();
+    }).compose(done -> writeUntilRestarted(written + 1));
   }
 
   private static Object insert(SqliteEngine.Db db, String key) throws SQLException {

@@ -36,7 +36,7 @@ class SqliteInboxMigrationTest {
       st.execute("INSERT INTO inbox VALUES ('bob', 1, 10, '{\"e\":10}'), ('bob', 2, 11, '{\"e\":11}'), "
           + "('alice', 1, 11, '{\"e\":11,\"id\":\"c1\"}')");
     }
-    SqliteStores stores = new SqliteStores(vertx, dataDir, 1, 16);
+    SqliteStores stores = new SqliteStores(vertx, dataDir, 1, 16, 4000);
     InboxStore inbox = stores.inbox();
     stores.open()
         .compose(v -> inbox.append(List.of(InboxEvent.pending("alice", 11, "{\"e\":11,\"id\":\"c1\"}"),

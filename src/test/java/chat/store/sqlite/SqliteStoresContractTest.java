@@ -24,6 +24,6 @@ class SqliteStoresContractTest extends StoreContract {
   }
 
   private Stores onDataDir(Vertx vertx) {
-    return new SqliteStores(vertx, dataDir, 2, 256);
+    return new SqliteStores(vertx, dataDir, 2, 256, 4000);
   }
 }
