@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.LongAdder;
  * corrected). A slot with {@code maxInFlight} unanswered sends skips its due sends (counted) rather
  * than queue without bound. An open loop starts with a closed-loop warm-up, one send in flight per
  * slot, until {@link #startPacing}: started at full rate on a cold JIT, the schedule would fall
- * seconds behind in the first seconds and the measured window would only show that backlog. The
- * warm-up never goes faster than the rate either (a slot sends again no sooner than slots/rate
+ * seconds behind in the first seconds and the measured window would only show that backlog. Pacing
+ * starts halfway through the warm-up, so the measured window opens on the fixed-rate schedule already
+ * running rather than on the step from the warm-up's rate to it (a transient that put 150 ms
+ * seconds at the start of otherwise 20 ms windows). The closed-loop part never goes faster than the rate either (a slot sends again no sooner than slots/rate
  * after its previous send): against a deployment that acks faster than it delivers, an uncapped
  * warm-up would build a delivery backlog that the measured window then drains.
  */
@@ -167,14 +169,19 @@ public final class SendLoop {
   }
 
   /**
-   * Runs the loop under {@code m}: starts the clock and the load, paces an open loop once the
-   * warm-up is over, ends the window after {@code duration} (or at the message bound), then waits
-   * up to {@code drain} for the sends still in flight.
+   * Runs the loop under {@code m}: starts the clock and the load, paces an open loop from halfway
+   * through the warm-up, ends the window after {@code duration} (or at the message bound), then
+   * waits up to {@code drain} for the sends still in flight.
    */
   public Future<Void> run(Measurement m, Duration warmup, Duration duration, Duration drain) {
     m.start(warmup);
     start();
-    m.windowOpened().onSuccess(v -> startPacing());
+    long closedLoopMs = warmup.toMillis() / 2;
+    if (closedLoopMs == 0) {
+      m.windowOpened().onSuccess(v -> startPacing());
+    } else {
+      vertx.setTimer(closedLoopMs, id -> startPacing());
+    }
     return Future.any(m.windowOf(duration), exhausted()).compose(v -> {
       stop();
       m.endWindow();

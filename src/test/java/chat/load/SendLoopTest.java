@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -87,6 +91,26 @@ class SendLoopTest {
         }));
       }));
     }));
+  }
+
+  @Test
+  @DisplayName("An open loop is already paced at its rate when the measured window opens: pacing starts halfway through the warm-up")
+  void openLoopPacedBeforeWindow(Vertx vertx, VertxTestContext testContext) {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    // 1,000/s from one sender that is never answered: the closed-loop part sends once, pacing the rest
+    SendLoop loop = new SendLoop(vertx, 1, 1, 1_000, 100_000, 100_000, (slot, message, start) -> sent.add(new Sent(slot, message, start)),
+        new LongAdder(), new LongAdder());
+    Measurement measurement = new Measurement(vertx, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+        List.of("ack"), List.of("sent"));
+    vertx.runOnContext(started -> {
+      loop.run(measurement, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(10));
+      measurement.windowOpened().onSuccess(open -> testContext.verify(() -> {
+        loop.stop();
+        // the second second of the warm-up ran at 1,000/s (timers fire a tick or two late, never early)
+        assertThat(sent.size()).isBetween(800, 1_200);
+        testContext.completeNow();
+      }));
+    });
   }
 
   @Test
