@@ -97,6 +97,7 @@ public final class SqliteEngine {
   private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
   private static final long CHECKPOINT_INTERVAL_MS = 10;
   private static final int CHECKPOINT_TAIL_PAGES = 100;
+  private static final long CHECKPOINT_RETRY_MS = 1_000;
   private static final String CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
   private final Path file;
@@ -172,9 +173,10 @@ public final class SqliteEngine {
           walPages = result.getInt(2);
           copied = result.getInt(3);
         } catch (SQLException e) {
-          LOG.warn("WAL checkpoint failed, SQLite's own checkpoint covers until the next: {}", e.getMessage());
-          walPages = 0;
-          copied = 0;
+          LOG.warn("WAL checkpoint failed, retrying in {} ms; SQLite's own checkpoint covers meanwhile: {}",
+              CHECKPOINT_RETRY_MS, e.getMessage());
+          Thread.sleep(CHECKPOINT_RETRY_MS);
+          continue;
         }
         int left = walPages - copied;
         if (walPages >= walCheckpointPages && left <= CHECKPOINT_TAIL_PAGES) {
