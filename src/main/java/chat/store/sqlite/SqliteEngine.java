@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * copies them into the database file and fsyncs it inside that commit, a 5–10 ms stall for every
  * write queued behind it, several times a second under load. Here a checkpointer thread copies
  * pages with its own connection ({@code PASSIVE}, never blocking the writer) every
- * {@value #CHECKPOINT_INTERVAL_MS} ms; once the WAL holds {@code walCheckpointPages} pages and the
- * checkpointer has copied all but the last {@value #CHECKPOINT_TAIL_PAGES}, it asks the writer to
- * copy that tail between two batches, so the WAL is fully copied and the next commit starts it
+ * {@value #CHECKPOINT_INTERVAL_MS} ms while there are commits (backing off to
+ * {@value #CHECKPOINT_IDLE_MS} ms when there are none); once the WAL holds
+ * {@code walCheckpointPages} pages and the checkpointer has copied all but the last
+ * {@value #CHECKPOINT_TAIL_PAGES}, it asks the writer to copy that tail between two batches, so the WAL is fully copied and the next commit starts it
  * over from its beginning (a passive checkpoint alone never catches a WAL that is always being
  * appended to, and the WAL would grow without bound). SQLite's own checkpoint stays as the
  * backstop, at four times that size, should the checkpointer fall behind.
@@ -98,6 +99,7 @@ public final class SqliteEngine {
   private static final long CHECKPOINT_INTERVAL_MS = 10;
   private static final int CHECKPOINT_TAIL_PAGES = 100;
   private static final long CHECKPOINT_RETRY_MS = 1_000;
+  private static final long CHECKPOINT_IDLE_MS = 100;
   private static final String CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
   private final Path file;
@@ -165,6 +167,8 @@ public final class SqliteEngine {
   /** Copies committed WAL pages into the database file until interrupted; see the class comment. */
   private void checkpointLoop(Connection connection) {
     try (connection; PreparedStatement checkpoint = connection.prepareStatement(CHECKPOINT)) {
+      int lastWalPages = -1;
+      long pause = CHECKPOINT_INTERVAL_MS;
       while (!Thread.currentThread().isInterrupted()) {
         int walPages;
         int copied;
@@ -182,8 +186,12 @@ public final class SqliteEngine {
         if (walPages >= walCheckpointPages && left <= CHECKPOINT_TAIL_PAGES) {
           walTailToCopy.set(true);
         }
+        // an idle node (no commit since the last pass) is polled less often, down to 10 times a second:
+        // rarer, and the first second of a burst could outrun the checkpointer up to the backstop
+        pause = walPages == lastWalPages ? Math.min(2 * pause, CHECKPOINT_IDLE_MS) : CHECKPOINT_INTERVAL_MS;
+        lastWalPages = walPages;
         if (left <= CHECKPOINT_TAIL_PAGES || walPages < walCheckpointPages) {
-          Thread.sleep(CHECKPOINT_INTERVAL_MS);
+          Thread.sleep(pause);
         }
       }
     } catch (InterruptedException e) {
