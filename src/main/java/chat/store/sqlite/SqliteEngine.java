@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * {@value #CHECKPOINT_IDLE_MS} ms when there are none); once the WAL holds
  * {@code walCheckpointPages} pages and the checkpointer has copied all but the last
  * {@value #CHECKPOINT_TAIL_PAGES}, it asks the writer to copy that tail between two batches, so
- * the WAL is fully copied and the next commit starts it over from its beginning (a passive checkpoint alone never catches a WAL that is always being
- * appended to, and the WAL would grow without bound). SQLite's own checkpoint stays as the
- * backstop, at four times that size, should the checkpointer fall behind.
+ * the WAL is fully copied and the next commit starts it over from its beginning (a passive
+ * checkpoint alone never catches a WAL that is always being appended to, and the WAL would grow
+ * without bound). SQLite's own checkpoint stays as the backstop, at four times that size, should
+ * the checkpointer fall behind.
  */
 public final class SqliteEngine {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteEngine.class);
