@@ -2,6 +2,7 @@ package chat.cluster;
 
 import chat.Addresses;
 import chat.Resource;
+import chat.pipeline.ClaimedPipeline;
 import chat.pipeline.MessagePipeline;
 import chat.store.Message;
 import chat.store.Receipt;
@@ -25,7 +26,7 @@ import java.util.Set;
  * {@link ReceiptRecord}),
  * {@value Addresses#INBOX_TOPIC} (key recipient user id, value {@link InboxRecord}).
  */
-public final class KafkaMessageLog implements MessagePipeline, Resource {
+public final class KafkaMessageLog implements MessagePipeline, ClaimedPipeline, Resource {
   private final Vertx vertx;
   private final KafkaSettings settings;
   private final String clientId;
@@ -65,9 +66,17 @@ public final class KafkaMessageLog implements MessagePipeline, Resource {
 
   @Override
   public Future<Long> submit(Message message, String originSessionId) {
-    String value = new MessageRecord(message, originSessionId).encode();
-    return producer.send(KafkaProducerRecord.create(messagesTopic, message.conversationId(), value))
+    return produce(new MessageRecord(message, originSessionId, null))
         .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
+  }
+
+  @Override
+  public Future<Void> announce(Message message, List<String> recipients) {
+    return produce(new MessageRecord(message, null, recipients)).mapEmpty();
+  }
+
+  private Future<?> produce(MessageRecord record) {
+    return producer.send(KafkaProducerRecord.create(messagesTopic, record.message().conversationId(), record.encode()));
   }
 
   @Override

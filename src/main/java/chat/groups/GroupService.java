@@ -211,11 +211,14 @@ public final class GroupService {
     });
   }
 
-  /** The change's system message, through the same pipeline as every message of the group. */
-  private Future<Long> announce(Group group, String actor, JsonObject event, long msgId) {
+  /**
+   * The change's system message, through the same pipeline as every message of the group, to the
+   * users the change concerns as stored now: whatever changes follow, they do not alter who gets it.
+   */
+  private Future<Void> announce(Group group, String actor, JsonObject event, long msgId) {
     Message message = new Message(msgId, group.conversationId(), actor, null, null, SystemEvents.KIND, event.encode(),
         Snowflake.timestampOf(msgId));
-    return pipeline.submit(message, null);
+    return pipeline.announce(message, SystemEvents.recipients(group, event));
   }
 
   private static void requireOwnerOrAdmin(Member actor, String what) {

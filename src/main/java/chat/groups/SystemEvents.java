@@ -1,8 +1,10 @@
 package chat.groups;
 
+import chat.store.Group;
 import chat.store.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,9 +45,17 @@ public final class SystemEvents {
     return new JsonObject().put("type", granted ? "admin.granted" : "admin.revoked").put("by", by).put("userId", userId);
   }
 
-  /** The user an event takes out of the group (removed or left), else null. */
-  static String removedUser(JsonObject event) {
+  /**
+   * Who gets a system message: the group's members once its change is stored, and the user the
+   * change took out (removed or left), so their devices learn of it.
+   */
+  static List<String> recipients(Group group, JsonObject event) {
     String type = event.getString("type");
-    return "member.removed".equals(type) || "member.left".equals(type) ? event.getString("userId") : null;
+    boolean takesOut = "member.removed".equals(type) || "member.left".equals(type);
+    List<String> users = new ArrayList<>(group.memberIds());
+    if (takesOut && !users.contains(event.getString("userId"))) {
+      users.add(event.getString("userId"));
+    }
+    return users;
   }
 }

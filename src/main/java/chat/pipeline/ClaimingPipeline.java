@@ -8,7 +8,7 @@ import io.vertx.core.Future;
  * A pipeline whose store claims a new message's idempotency key in the same durable write that
  * stores the message (the embedded profile), so the router need not claim first. Elsewhere the
  * claim is its own store round trip (a Cassandra lightweight transaction) before
- * {@link MessagePipeline#submit}.
+ * {@link ClaimedPipeline#submit}.
  */
 public interface ClaimingPipeline {
   /**

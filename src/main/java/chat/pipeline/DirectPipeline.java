@@ -20,8 +20,8 @@ import java.util.List;
  * The embedded profile's pipeline: the message is expanded to its recipients, and its writes go
  * straight to the store, whose group commit makes them durable together; the ack waits for that.
  * A new message's idempotency claim, history row and inbox events are one write
- * ({@link ClaimedAppendStore}); messages that arrive already claimed (group system events) take
- * separate history and inbox writes, both idempotent by msgId.
+ * ({@link ClaimedAppendStore}); group system messages, which need no claim, take separate history
+ * and inbox writes, both idempotent by msgId.
  */
 public final class DirectPipeline implements MessagePipeline, ClaimingPipeline {
   private final Stores stores;
@@ -51,21 +51,20 @@ public final class DirectPipeline implements MessagePipeline, ClaimingPipeline {
   }
 
   @Override
-  public Future<Long> submit(Message message, String originSessionId) {
-    // The expansion may wait on a store read (a group missing from the cache); the writes of one
-    // conversation must still be issued in submission order, or seq order would differ from it.
-    Promise<Long> acked = Promise.promise();
-    expansions.submit(message.conversationId(), () -> recipients.of(message).map(participants -> {
-      store(message, participants, originSessionId).onComplete(acked);
-      return null;
-    })).onFailure(acked::tryFail);
-    return acked.future();
+  public Future<Void> announce(Message message, List<String> recipients) {
+    // In line with the conversation's sends, so its history and seq orders stay one order.
+    Promise<Void> stored = Promise.promise();
+    expansions.submit(message.conversationId(), () -> {
+      store(message, recipients, null).<Void>mapEmpty().onComplete(stored);
+      return Future.succeededFuture();
+    }).onFailure(stored::tryFail);
+    return stored.future();
   }
 
   @Override
   public Future<SendAck> claimAndSubmit(Message candidate, String idempotencyKey, String originSessionId) {
     Promise<SendAck> acked = Promise.promise();
-    expansions.submit(candidate.conversationId(), () -> recipients.of(candidate).map(participants -> {
+    expansions.submit(candidate.conversationId(), () -> recipients.ofConversation(candidate.conversationId()).map(participants -> {
       claimedAppends.claimAndAppend(idempotencyKey, candidate, participants, inboxEvents(candidate, participants))
           .compose(claimed -> claimed.msgId() == candidate.msgId()
               ? Future.succeededFuture(SendAck.of(candidate, deliver(candidate, claimed.appended(), originSessionId)))

@@ -23,7 +23,7 @@ import java.util.List;
 /**
  * Cluster profile, fan-out stage: consumes {@value Addresses#MESSAGES_TOPIC} (consumer group
  * {@value Addresses#FANOUT_GROUP}), expands each message to its recipients ({@link Recipients}: the
- * two people of a direct chat, the members of a group), writes it to history and produces one
+ * two people of a direct chat, the members of a group; those a system message carries), writes it to history and produces one
  * record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by that user. A receipt record
  * ({@link ReceiptFanout}) moves its watermark and sends its events the same way. Offsets are committed only
  * after both; a replay rewrites the same history row (idempotent by msgId) and re-produces inbox
@@ -71,7 +71,10 @@ public final class FanoutVerticle extends VerticleBase {
   }
 
   private Future<Void> fanOut(MessageRecord record) {
-    return recipients.of(record.message()).compose(participants -> fanOut(record, participants));
+    String conversationId = record.message().conversationId();
+    Future<List<String>> participants = record.recipients() == null ? recipients.ofConversation(conversationId)
+        : recipients.ofAnnouncement(conversationId, record.recipients());
+    return participants.compose(users -> fanOut(record, users));
   }
 
   private Future<Void> fanOut(MessageRecord record, List<String> participants) {

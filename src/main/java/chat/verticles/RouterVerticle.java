@@ -5,6 +5,7 @@ import chat.groups.MembershipCache;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
 import chat.media.MediaMessages;
+import chat.pipeline.ClaimedPipeline;
 import chat.pipeline.ClaimingPipeline;
 import chat.pipeline.MessagePipeline;
 import chat.protocol.ChatException;
@@ -67,6 +68,9 @@ public final class RouterVerticle extends VerticleBase {
 
   public RouterVerticle(Stores stores, MembershipCache groups, MessagePipeline pipeline, Snowflake ids,
                         RateLimits limits) {
+    if (!(pipeline instanceof ClaimingPipeline) && !(pipeline instanceof ClaimedPipeline)) {
+      throw new IllegalArgumentException("the pipeline takes no sent messages: " + pipeline.getClass().getName());
+    }
     this.stores = stores;
     this.groups = groups;
     this.pipeline = pipeline;
@@ -180,7 +184,7 @@ public final class RouterVerticle extends VerticleBase {
           return Future.failedFuture(claim.cause());
         }
         Message message = message(command, conversation, claim.result(), body.result());
-        return pipeline.submit(message, command.sessionId())
+        return ((ClaimedPipeline) pipeline).submit(message, command.sessionId())
             .map(senderSeq -> SendAck.of(message, senderSeq));
       } finally {
         issued.complete();
