@@ -24,9 +24,11 @@ public final class ChatClient {
   private static final AtomicInteger NAMES = new AtomicInteger();
   /**
    * How long a test waits for the cluster's stages to write what was acked. Normally milliseconds;
-   * a fan-out batch that hits a store timeout is retried after it, which takes seconds.
+   * a fan-out batch that hits a store timeout is retried after it, which takes seconds. Shorter than
+   * a test's own 30 s timeout, so a wait that fails says what it was waiting for.
    */
-  private static final long SETTLE_NANOS = 30_000_000_000L;
+  private static final int SETTLE_SECONDS = 20;
+  private static final long SETTLE_NANOS = SETTLE_SECONDS * 1_000_000_000L;
 
   public final Vertx vertx;
   /** The first node: for tests that speak raw HTTP or WebSocket to one node. */
@@ -140,8 +142,8 @@ public final class ChatClient {
         return Future.succeededFuture();
       }
       if (System.nanoTime() > deadline) {
-        return Future.failedFuture("message " + msgId + " not in the history of " + conversationId + " after 30 s: "
-            + r.statusCode() + " " + r.bodyAsString());
+        return Future.failedFuture("message " + msgId + " not in the history of " + conversationId + " after "
+            + SETTLE_SECONDS + " s: " + r.statusCode() + " " + r.bodyAsString());
       }
       return vertx.timer(20).compose(t -> awaitStored(viewer, conversationId, msgId, deadline));
     });
@@ -162,7 +164,8 @@ public final class ChatClient {
         return Future.succeededFuture();
       }
       if (System.nanoTime() > deadline) {
-        return Future.failedFuture("the inbox of " + user.userId() + " holds " + newest + " events after 30 s, not " + seq);
+        return Future.failedFuture("the inbox of " + user.userId() + " holds " + newest + " events after "
+            + SETTLE_SECONDS + " s, not " + seq);
       }
       return vertx.timer(20).compose(t -> awaitInbox(user, seq, deadline));
     });
