@@ -506,6 +506,29 @@ public abstract class StoreContract {
   }
 
   @Test
+  @DisplayName("A 150-event append for one user, an event in it twice, gets seqs 1 to 150; after a restart its replay with new events keeps them")
+  void longAppendAndReplayAfterRestart(Vertx vertx, VertxTestContext testContext) {
+    List<InboxEvent> first = new ArrayList<>(LongStream.rangeClosed(1, 150).mapToObj(id -> event(BOB, id)).toList());
+    first.add(75, event(BOB, 40)); // a repeat inside the append
+    List<InboxEvent> again = LongStream.rangeClosed(100, 250).mapToObj(id -> event(BOB, id)).toList();
+    verifyThat(testContext, stores.inbox().append(first).compose(appended -> restart(vertx)
+            .compose(reopened -> reopened.inbox().append(again))
+            .compose(replayed -> stores.inbox().after(BOB, 0, 1000).map(all -> List.of(appended, replayed, all)))),
+        results -> {
+          List<InboxEvent> appended = results.get(0);
+          assertThat(appended).hasSize(151);
+          assertThat(appended.get(75)).isEqualTo(stored(BOB, 40, 40, false));
+          List<InboxEvent> withoutRepeat = new ArrayList<>(appended);
+          withoutRepeat.remove(75);
+          assertThat(withoutRepeat).containsExactlyElementsOf(
+              LongStream.rangeClosed(1, 150).mapToObj(id -> stored(BOB, id, id, true)).toList());
+          assertThat(results.get(1)).containsExactlyElementsOf(LongStream.rangeClosed(100, 250)
+              .mapToObj(id -> stored(BOB, id, id, id > 150)).toList());
+          assertThat(seqs(results.get(2))).containsExactlyElementsOf(LongStream.rangeClosed(1, 250).boxed().toList());
+        });
+  }
+
+  @Test
   @DisplayName("Twenty concurrent appends of ten events for one user get exactly seqs 1 to 200, each append in list order")
   void concurrentAppendsAreGapless(VertxTestContext testContext) {
     List<Future<List<InboxEvent>>> appends = IntStream.range(0, 20)

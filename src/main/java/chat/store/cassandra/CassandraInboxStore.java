@@ -6,6 +6,10 @@ import chat.async.KeyedSerializer;
 import chat.async.Lru;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.core.Future;
@@ -21,32 +25,31 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Table {@code inbox}: partition {@code user_id}, clustering {@code seq ASC}; columns event_id,
  * payload (the client frame as JSON, without seq). A sync is one forward slice of one partition.
- * Table {@code inbox_events}: key ({@code user_id}, {@code event_id}), both in the partition key;
- * column seq. It makes appends idempotent: an event already there keeps its seq and comes back with
+ * Table {@code inbox_by_event}: partition {@code user_id}, clustering {@code event_id}; column seq.
+ * It makes appends idempotent: an event already there keeps its seq and comes back with
  * fresh=false, using up no seq.
+ *
+ * <p>Both tables share the partition key, so an event's {@code inbox} row and its
+ * {@code inbox_by_event} row go in one unlogged batch that Cassandra applies as a single mutation:
+ * both or neither, so a crash can never leave a row that a replay would not find. A user's events of
+ * one append take two round trips however many they are (up to {@value #EVENTS_PER_BATCH} per
+ * batch): one read of the ids already stored, one batch of the new ones.
  *
  * <p>Seqs: the next seq of a user is newest + 1, the newest coming from a bounded per-process cache
  * or, on a miss, from the head of the user's inbox partition ({@code ORDER BY seq DESC LIMIT 1}).
  * That is only correct with one writer per user: in the cluster a user's Kafka partition has one
  * owner (which calls {@link #forgetCachedSeqs} after a rebalance), and within this process appends
  * for one user are chained here, one at a time in call order, so concurrent appends still get
- * dense seqs. Appends for different users run concurrently.
- *
- * <p>Write order, per event: the inbox row first, then its inbox_events row. A crash between the
- * two leaves an inbox row without its inbox_events row; it can only be the user's newest row,
- * because one user's events are written strictly one after another. Whenever the newest seq is read
- * from the table (after a restart, a rebalance or a failed append, all of which empty the cache)
- * the newest row's event is checked and its missing inbox_events row written. So a replay of that
- * event finds it (fresh=false, same seq) and no other event can take its seq. The other order would
- * be wrong: an inbox_events row without its inbox row points at a seq that the next new event would
- * take as well. A failed append drops the user's cached seq for the same reason: a timed-out write
- * may still have been applied.
+ * dense seqs. Appends for different users run concurrently. A failed append drops the user's
+ * cached seq: a timed-out batch may still have been applied.
  *
  * <p>A user's inbox is one partition that only grows; it suits the sizes of an inbox kept for
  * offline sync, not years of events (trimming old seqs would be a separate job).
  */
 final class CassandraInboxStore implements InboxStore {
   private static final int SEQ_CACHE_USERS = 100_000;
+  /** New events per batch: a batch is one mutation, kept well under the commit log's mutation limit. */
+  static final int EVENTS_PER_BATCH = 64;
   static final List<String> SCHEMA = List.of("""
       CREATE TABLE IF NOT EXISTS $ks.inbox (
         user_id text,
@@ -55,11 +58,11 @@ final class CassandraInboxStore implements InboxStore {
         payload text,
         PRIMARY KEY (user_id, seq)
       ) WITH CLUSTERING ORDER BY (seq ASC)""", """
-      CREATE TABLE IF NOT EXISTS $ks.inbox_events (
+      CREATE TABLE IF NOT EXISTS $ks.inbox_by_event (
         user_id text,
         event_id bigint,
         seq bigint,
-        PRIMARY KEY ((user_id, event_id))
+        PRIMARY KEY (user_id, event_id)
       )""");
 
   private final Cql cql;
@@ -68,8 +71,8 @@ final class CassandraInboxStore implements InboxStore {
   private final Lru<String, Long> newestSeq = new Lru<>(SEQ_CACHE_USERS);
   private PreparedStatement insertRow;
   private PreparedStatement insertEvent;
-  private PreparedStatement findEvent;
-  private PreparedStatement findRow;
+  private PreparedStatement findEvents;
+  private PreparedStatement findRows;
   private PreparedStatement newestRow;
   private PreparedStatement after;
 
@@ -81,12 +84,12 @@ final class CassandraInboxStore implements InboxStore {
     return Future.all(List.of(
         cql.prepare("INSERT INTO $ks.inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)")
             .onSuccess(ps -> insertRow = ps),
-        cql.prepare("INSERT INTO $ks.inbox_events (user_id, event_id, seq) VALUES (?, ?, ?)")
+        cql.prepare("INSERT INTO $ks.inbox_by_event (user_id, event_id, seq) VALUES (?, ?, ?)")
             .onSuccess(ps -> insertEvent = ps),
-        cql.prepare("SELECT seq FROM $ks.inbox_events WHERE user_id = ? AND event_id = ?")
-            .onSuccess(ps -> findEvent = ps),
-        cql.prepare("SELECT payload FROM $ks.inbox WHERE user_id = ? AND seq = ?").onSuccess(ps -> findRow = ps),
-        cql.prepare("SELECT seq, event_id FROM $ks.inbox WHERE user_id = ? ORDER BY seq DESC LIMIT 1")
+        cql.prepare("SELECT event_id, seq FROM $ks.inbox_by_event WHERE user_id = ? AND event_id IN ?")
+            .onSuccess(ps -> findEvents = ps),
+        cql.prepare("SELECT seq, payload FROM $ks.inbox WHERE user_id = ? AND seq IN ?").onSuccess(ps -> findRows = ps),
+        cql.prepare("SELECT seq FROM $ks.inbox WHERE user_id = ? ORDER BY seq DESC LIMIT 1")
             .onSuccess(ps -> newestRow = ps),
         cql.prepare("SELECT seq, event_id, payload FROM $ks.inbox WHERE user_id = ? AND seq > ? LIMIT ?")
             .onSuccess(ps -> after = ps))).mapEmpty();
@@ -111,73 +114,86 @@ final class CassandraInboxStore implements InboxStore {
     });
   }
 
-  /** Appends one user's events (at {@code positions} of {@code events}); runs alone for that user. */
+  /**
+   * Appends one user's events (at {@code positions} of {@code events}); runs alone for that user.
+   * Events already stored (a replay) come back with their seq and stored payload; the others get
+   * the next seqs, in order; an event given twice is stored once.
+   */
   private Future<Void> appendForUser(String user, List<Integer> positions, List<InboxEvent> events,
                                      AtomicReferenceArray<InboxEvent> stored) {
-    long[] newest = new long[1];
-    Map<Long, InboxEvent> seen = new HashMap<>();
-    Future<Void> chain = newest(user).map(seq -> {
-      newest[0] = seq;
+    Map<Long, InboxEvent> byId = new LinkedHashMap<>();
+    positions.forEach(position -> byId.putIfAbsent(events.get(position).eventId(), events.get(position)));
+    Future<Map<Long, InboxEvent>> appended = newest(user).compose(newest -> replays(user, byId)
+        .compose(replayed -> {
+          List<InboxEvent> fresh = new ArrayList<>();
+          long seq = newest;
+          for (InboxEvent event : byId.values()) {
+            if (!replayed.containsKey(event.eventId())) {
+              fresh.add(new InboxEvent(user, ++seq, event.eventId(), event.payload(), true));
+            }
+          }
+          long newestAfter = seq;
+          return write(fresh, 0).map(v -> {
+            newestSeq.put(user, newestAfter);
+            Map<Long, InboxEvent> all = new HashMap<>(replayed);
+            fresh.forEach(event -> all.put(event.eventId(), event));
+            return all;
+          });
+        }));
+    return appended.onFailure(e -> newestSeq.remove(user)).map(all -> {
+      Map<Long, Boolean> firstSeen = new HashMap<>();
+      for (int position : positions) {
+        InboxEvent event = all.get(events.get(position).eventId());
+        // the same event twice in one append: only its first mention can be fresh
+        boolean first = firstSeen.putIfAbsent(event.eventId(), true) == null;
+        stored.set(position, first ? event
+            : new InboxEvent(user, event.seq(), event.eventId(), event.payload(), false));
+      }
       return null;
     });
-    for (int position : positions) {
-      InboxEvent event = events.get(position);
-      chain = chain.compose(v -> {
-        InboxEvent earlier = seen.get(event.eventId());
-        if (earlier != null) { // the same event twice in one append: stored by the first
-          stored.set(position, earlier);
-          return Future.succeededFuture();
-        }
-        return cql.one(bind(findEvent, user, event.eventId())).compose(row -> {
-          if (row != null) {
-            return replay(event, row.getLong(0)).map(old -> {
-              seen.put(event.eventId(), old);
-              stored.set(position, old);
-              return null;
-            });
-          }
-          long seq = newest[0] + 1;
-          return cql.execute(bind(insertRow, user, seq, event.eventId(), event.payload()))
-              .compose(rs -> cql.execute(bind(insertEvent, user, event.eventId(), seq)))
-              .map(rs -> {
-                newest[0] = seq;
-                seen.put(event.eventId(), new InboxEvent(user, seq, event.eventId(), event.payload(), false));
-                stored.set(position, new InboxEvent(user, seq, event.eventId(), event.payload(), true));
-                return null;
-              });
-        });
-      });
-    }
-    return chain.onComplete(ar -> {
-      if (ar.succeeded()) {
-        newestSeq.put(user, newest[0]);
-      } else {
-        newestSeq.remove(user);
+  }
+
+  /** The events of {@code byId} already in the user's inbox, with their seq and stored payload (fresh=false). */
+  private Future<Map<Long, InboxEvent>> replays(String user, Map<Long, InboxEvent> byId) {
+    BoundStatement find = findEvents.boundStatementBuilder().setString(0, user)
+        .setList(1, new ArrayList<>(byId.keySet()), Long.class).build();
+    return cql.all(find).compose(rows -> {
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(Map.of());
       }
+      Map<Long, Long> eventBySeq = new HashMap<>();
+      rows.forEach(row -> eventBySeq.put(row.getLong(1), row.getLong(0)));
+      BoundStatement payloads = findRows.boundStatementBuilder().setString(0, user)
+          .setList(1, new ArrayList<>(eventBySeq.keySet()), Long.class).build();
+      return cql.all(payloads).map(found -> {
+        Map<Long, String> payloadBySeq = new HashMap<>();
+        found.forEach(row -> payloadBySeq.put(row.getLong(0), row.getString(1)));
+        Map<Long, InboxEvent> replayed = new HashMap<>();
+        eventBySeq.forEach((seq, eventId) -> replayed.put(eventId, new InboxEvent(user, seq, eventId,
+            payloadBySeq.getOrDefault(seq, byId.get(eventId).payload()), false)));
+        return replayed;
+      });
     });
   }
 
-  /** The stored copy of an event already in the inbox at {@code seq}. */
-  private Future<InboxEvent> replay(InboxEvent event, long seq) {
-    return cql.one(bind(findRow, event.userId(), seq)).map(row -> new InboxEvent(event.userId(), seq,
-        event.eventId(), row == null ? event.payload() : row.getString(0), false));
+  /** New events from {@code from} on, one batch (one mutation) per {@value #EVENTS_PER_BATCH}, in seq order. */
+  private Future<Void> write(List<InboxEvent> fresh, int from) {
+    if (from >= fresh.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(fresh.size(), from + EVENTS_PER_BATCH);
+    BatchStatementBuilder batch = BatchStatement.builder(BatchType.UNLOGGED);
+    for (InboxEvent event : fresh.subList(from, to)) {
+      batch.addStatement(bind(insertRow, event.userId(), event.seq(), event.eventId(), event.payload()));
+      batch.addStatement(bind(insertEvent, event.userId(), event.eventId(), event.seq()));
+    }
+    return cql.execute(batch.build()).compose(rs -> write(fresh, to));
   }
 
-  /** The user's newest seq: cached, or read from the table after completing a half-written newest event. */
+  /** The user's newest seq: cached, or read from the head of the inbox partition. */
   private Future<Long> newest(String user) {
     Long cached = newestSeq.get(user);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
-    }
-    return cql.one(bind(newestRow, user)).compose(row -> {
-      if (row == null) {
-        return Future.succeededFuture(0L);
-      }
-      long seq = row.getLong(0);
-      long eventId = row.getLong(1);
-      return cql.one(bind(findEvent, user, eventId)).compose(event -> event != null ? Future.succeededFuture(seq)
-          : cql.execute(bind(insertEvent, user, eventId, seq)).map(seq));
-    });
+    return cached != null ? Future.succeededFuture(cached) : latestSeq(user);
   }
 
   @Override

@@ -149,27 +149,6 @@ class CassandraStoresContractTest extends StoreContract {
     }
   }
 
-  @Test
-  @DisplayName("An inbox row whose inbox_events row was lost in a crash is completed: its replay keeps the seq")
-  void halfWrittenInboxEventIsCompleted(Vertx vertx) throws Exception {
-    String payload = "{\"type\":\"message\",\"msgId\":2}";
-    Stores stores = open(vertx);
-    try {
-      block(stores.inbox().append(List.of(InboxEvent.pending("bob", 1, "{}"))));
-      // A crash after the inbox row of event 2 and before its inbox_events row:
-      block(adminClient.execute(SimpleStatement.newInstance(
-          "INSERT INTO " + KEYSPACE + ".inbox (user_id, seq, event_id, payload) VALUES ('bob', 2, 2, ?)", payload)));
-      stores.inbox().forgetCachedSeqs();
-      List<InboxEvent> replayed = block(stores.inbox().append(List.of(InboxEvent.pending("bob", 2, payload),
-          InboxEvent.pending("bob", 3, "{}"))));
-      assertThat(replayed).containsExactly(new InboxEvent("bob", 2, 2, payload, false),
-          new InboxEvent("bob", 3, 3, "{}", true));
-      assertThat(block(stores.inbox().latestSeq("bob"))).isEqualTo(3L);
-    } finally {
-      block(stores.close());
-    }
-  }
-
   private static long idAt(long ms, long sequence) {
     return ((ms - Snowflake.EPOCH_MS) << (Snowflake.NODE_BITS + Snowflake.SEQUENCE_BITS)) | sequence;
   }
