@@ -101,7 +101,8 @@ public final class SendLoop {
       AtomicLong due = new AtomicLong();
       pacer = vertx.setPeriodic(1, id -> {
         long now = System.nanoTime();
-        long until = Math.min(maxMessages, (now - origin) * rate / NANOS);
+        // every message whose intended time has come, the one due exactly now included
+        long until = Math.min(maxMessages, (now - origin) * rate / NANOS + 1);
         for (long k = due.get(); k < until && !stopped; k++) {
           int slot = (int) (k % slots);
           long intended = origin + k * NANOS / rate;

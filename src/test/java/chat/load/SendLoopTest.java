@@ -114,6 +114,23 @@ class SendLoopTest {
   }
 
   @Test
+  @DisplayName("An open loop sends each message when its intended time comes, not an interval later")
+  void openLoopSendsOnTime(Vertx vertx, VertxTestContext testContext) {
+    List<Long> lateness = new CopyOnWriteArrayList<>();
+    // 5/s, a 200 ms interval: a send one interval late would be 200 ms late
+    SendLoop loop = new SendLoop(vertx, 1, 1, 5, 3, 100, (slot, message, start) -> lateness.add(System.nanoTime() - start),
+        new LongAdder(), new LongAdder());
+    vertx.runOnContext(started -> {
+      loop.startPacing();
+      loop.exhausted().onSuccess(done -> testContext.verify(() -> {
+        assertThat(lateness).hasSize(3);
+        assertThat(lateness).allMatch(late -> late < 100_000_000L, "under half an interval late");
+        testContext.completeNow();
+      }));
+    });
+  }
+
+  @Test
   @DisplayName("An open loop's warm-up never sends faster than the rate, however fast the answers come")
   void warmupCappedAtRate(Vertx vertx, VertxTestContext testContext) {
     List<Sent> sent = new CopyOnWriteArrayList<>();
