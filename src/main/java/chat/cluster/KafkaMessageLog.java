@@ -66,23 +66,23 @@ public final class KafkaMessageLog implements MessagePipeline, ClaimedPipeline, 
 
   @Override
   public Future<Long> submit(Message message, String originSessionId) {
-    return produce(new MessageRecord(message, originSessionId, null))
+    return produce(message.conversationId(), new MessageRecord(message, originSessionId, null).encode())
         .map(metadata -> 0L); // the sender's seq is assigned later, by the inbox stage
   }
 
   @Override
   public Future<Void> announce(Message message, List<String> recipients) {
-    return produce(new MessageRecord(message, null, recipients)).mapEmpty();
-  }
-
-  private Future<?> produce(MessageRecord record) {
-    return producer.send(KafkaProducerRecord.create(messagesTopic, record.message().conversationId(), record.encode()));
+    return produce(message.conversationId(), new MessageRecord(message, null, recipients).encode()).mapEmpty();
   }
 
   @Override
   public Future<Void> submitReceipt(Receipt receipt) {
-    return producer.send(KafkaProducerRecord.create(messagesTopic, receipt.conversationId(),
-        ReceiptRecord.encode(receipt))).mapEmpty();
+    return produce(receipt.conversationId(), ReceiptRecord.encode(receipt)).mapEmpty();
+  }
+
+  /** One record of the messages topic, keyed by its conversation so the conversation keeps one order. */
+  private Future<?> produce(String conversationId, String value) {
+    return producer.send(KafkaProducerRecord.create(messagesTopic, conversationId, value));
   }
 
   @Override

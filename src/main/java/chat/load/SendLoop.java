@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * already running rather than on the step from the warm-up's rate to it (a transient that put
  * 150 ms seconds at the start of otherwise 20 ms windows). The closed-loop part never goes faster
  * than the rate either (a slot sends again no sooner than slots/rate after its previous send):
- * against a deployment that acks faster than it delivers, an uncapped warm-up would build a delivery backlog that the measured window then drains.
+ * against a deployment that acks faster than it delivers, an uncapped warm-up would build a
+ * delivery backlog that the measured window then drains.
  */
 public final class SendLoop {
   /** Sends message number {@code message} from {@code slot}, stamped with {@code startNanos}. */

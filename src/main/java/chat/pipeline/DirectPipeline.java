@@ -64,7 +64,8 @@ public final class DirectPipeline implements MessagePipeline, ClaimingPipeline {
   @Override
   public Future<SendAck> claimAndSubmit(Message candidate, String idempotencyKey, String originSessionId) {
     Promise<SendAck> acked = Promise.promise();
-    expansions.submit(candidate.conversationId(), () -> recipients.ofConversation(candidate.conversationId()).map(participants -> {
+    String conversationId = candidate.conversationId();
+    expansions.submit(conversationId, () -> recipients.ofConversation(conversationId).map(participants -> {
       claimedAppends.claimAndAppend(idempotencyKey, candidate, participants, inboxEvents(candidate, participants))
           .compose(claimed -> claimed.msgId() == candidate.msgId()
               ? Future.succeededFuture(SendAck.of(candidate, deliver(candidate, claimed.appended(), originSessionId)))

@@ -23,8 +23,9 @@ import java.util.List;
 /**
  * Cluster profile, fan-out stage: consumes {@value Addresses#MESSAGES_TOPIC} (consumer group
  * {@value Addresses#FANOUT_GROUP}), expands each message to its recipients ({@link Recipients}: the
- * two people of a direct chat, the members of a group; those a system message carries), writes it to history and produces one
- * record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by that user. A receipt record
+ * two people of a direct chat, the members of a group; those a system message carries), writes it
+ * to history and produces one record per recipient to {@value Addresses#INBOX_TOPIC}, keyed by
+ * that user. A receipt record
  * ({@link ReceiptFanout}) moves its watermark and sends its events the same way. Offsets are committed only
  * after both; a replay rewrites the same history row (idempotent by msgId) and re-produces inbox
  * records that the inbox stage recognises by event id.

@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class CassandraInboxStore implements InboxStore {
   private static final int SEQ_CACHE_USERS = 100_000;
   /** New events per batch: a batch is one mutation, kept well under the commit log's mutation limit. */
-  static final int EVENTS_PER_BATCH = 64;
+  private static final int EVENTS_PER_BATCH = 64;
   static final List<String> SCHEMA = List.of("""
       CREATE TABLE IF NOT EXISTS $ks.inbox (
         user_id text,
