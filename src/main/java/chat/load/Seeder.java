@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Fills a direct conversation with messages before a measurement (nothing timed): {@code count}
  * sends from one socket to one user, {@code window} in flight, through the wire protocol like any
- * client. Completes with the msgIds acked, in ack order; fails on the first error.
+ * client. Completes with the msgIds acked, in msgId order (history's order: acks of sends in flight
+ * together arrive in any order); fails on the first error.
  */
 final class Seeder {
   private static final int WINDOW = 200;
@@ -37,6 +39,7 @@ final class Seeder {
             msgIds[n] = Long.parseLong(frame.getString("msgId"));
           }
           if (n + 1 == count) {
+            Arrays.sort(msgIds);
             done.tryComplete(msgIds);
           }
           loop.completed(0);

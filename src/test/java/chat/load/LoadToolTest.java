@@ -91,6 +91,26 @@ class LoadToolTest {
 
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("A history run asks only for pages with a full page of older messages, though the seeding's acks come in any order")
+  void historyPagesAreFull(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
+    // 400 sends, 200 in flight: their acks arrive out of msgId order, and a "before" picked by ack
+    // position would often have fewer than 50 messages older than it
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    TestNode.start(vertx, dir.resolve("node"), config -> config.getJsonObject("limits")
+            .put("sendPerSecond", 100_000).put("sendBurst", 100_000))
+        .compose(node -> LoadTool.run(vertx, "history", Params.parse(List.of("--url", localUrl(node.port()),
+            "--messages", "400", "--page", "50", "--concurrency", "2", "--warmup", "1s", "--duration", "2s",
+            "--out", dir.resolve("results").toString())), out).eventually(node::close))
+        .onComplete(testContext.succeeding(result -> testContext.verify(() -> {
+          assertThat(result.totals().counts().get("pages")).isPositive();
+          assertThat(result.totals().counts().get("short pages")).isZero();
+          assertThat(result.totals().counts().get("errors")).isZero();
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
   @DisplayName("The tool's sockets heartbeat: receive-only recipients outlive the server's heartbeat timeout and get every message")
   void socketsHeartbeat(Vertx vertx, VertxTestContext testContext, @TempDir Path dir) {
     runAgainstShortHeartbeatNode(vertx, dir, "direct", LoadToolTest::localUrl,
