@@ -39,7 +39,7 @@ record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, S
     JsonObject store = config.getJsonObject("store", new JsonObject());
     SqliteStores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
         store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512),
-        store.getInteger("walCheckpointPages", 4000));
+        store.getInteger("walCheckpointPages", 16000));
     MembershipCache groups = membershipCache(vertx, config, stores);
     SessionDirectory directory = new LocalSessionDirectory();
     MessagePipeline pipeline = new DirectPipeline(stores, stores.claimedAppends(), new Recipients(groups),
