@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,7 +94,7 @@ public final class SqliteEngine {
     }
   }
 
-  private record WriteOp<T>(Work<T> work, Promise<T> promise, Context context) {
+  private record WriteOp<T>(Work<T> work, Promise<T> promise, ContextInternal context) {
   }
 
   private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
@@ -245,7 +246,7 @@ public final class SqliteEngine {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("store is closed"));
       }
-      queue.add(new WriteOp<>(work, promise, Vertx.currentContext()));
+      queue.add(new WriteOp<>(work, promise, (ContextInternal) Vertx.currentContext()));
     }
     return promise.future();
   }
@@ -351,21 +352,25 @@ public final class SqliteEngine {
   }
 
   /**
-   * Completes every write of a committed batch on its caller's context with one hop per context,
-   * not one per write: a batch of hundreds of writes comes from a handful of event loops.
+   * Completes every write of a committed batch on its caller's context with one hop per event loop,
+   * not one per write: a batch of hundreds of writes comes from a handful of event loops. Callers
+   * are mostly event-bus handlers, each running on its own duplicate of its verticle's context, so
+   * the writes are grouped by the context their callers' contexts duplicate, and each completion
+   * then runs on its caller's own context, in the order the writes were queued.
    */
   private static void completeAll(List<WriteOp<?>> batch, Object[] results, Throwable[] failures) {
-    Map<Context, List<Runnable>> byContext = new IdentityHashMap<>();
+    Map<ContextInternal, List<Runnable>> byEventLoop = new IdentityHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       WriteOp<?> op = batch.get(i);
       Runnable done = completion(op, results[i], failures[i]);
       if (op.context == null) {
         done.run();
       } else {
-        byContext.computeIfAbsent(op.context, c -> new ArrayList<>()).add(done);
+        byEventLoop.computeIfAbsent(op.context.unwrap(), c -> new ArrayList<>())
+            .add(() -> op.context.dispatch(() -> runGuarded(done)));
       }
     }
-    byContext.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(SqliteEngine::runGuarded)));
+    byEventLoop.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(Runnable::run)));
   }
 
   @SuppressWarnings("unchecked")

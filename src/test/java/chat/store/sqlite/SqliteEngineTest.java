@@ -2,6 +2,7 @@ package chat.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,39 @@ class SqliteEngineTest {
     if (engine != null) {
       engine.close();
     }
+  }
+
+  @Test
+  @DisplayName("completes writes issued from event-bus handlers in the order they were queued, each on its handler's context")
+  void completionsKeepQueueOrderAcrossHandlerContexts(Vertx vertx, VertxTestContext testContext) throws Exception {
+    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64, 4000);
+    engine.open(List.of());
+    int writes = 50;
+    CountDownLatch queued = new CountDownLatch(writes);
+    // holds the writer until every handler has queued its write, so the 50 share one batch
+    engine.write(db -> {
+      awaitQuietly(queued);
+      return null;
+    });
+    List<Integer> completed = new ArrayList<>(); // touched only on the consumer's event loop
+    vertx.eventBus().<Integer>consumer("test.writes", message -> {
+      Context handler = Vertx.currentContext(); // a duplicate of the consumer's context, one per message
+      int n = message.body();
+      Future<Integer> write = engine.write(db -> n);
+      queued.countDown();
+      write.onComplete(testContext.succeeding(value -> testContext.verify(() -> {
+        assertThat(Vertx.currentContext()).isSameAs(handler);
+        completed.add(value);
+        if (completed.size() == writes) {
+          assertThat(completed).isEqualTo(IntStream.range(0, writes).boxed().toList());
+          testContext.completeNow();
+        }
+      })));
+    }).completion().onComplete(testContext.succeeding(registered -> {
+      for (int i = 0; i < writes; i++) {
+        vertx.eventBus().send("test.writes", i);
+      }
+    }));
   }
 
   @Test
