@@ -352,25 +352,25 @@ public final class SqliteEngine {
   }
 
   /**
-   * Completes every write of a committed batch on its caller's context with one hop per event loop,
-   * not one per write: a batch of hundreds of writes comes from a handful of event loops. Callers
-   * are mostly event-bus handlers, each running on its own duplicate of its verticle's context, so
-   * the writes are grouped by the context their callers' contexts duplicate, and each completion
-   * then runs on its caller's own context, in the order the writes were queued.
+   * Completes every write of a committed batch on its caller's context with one hop per verticle
+   * context, not one per write: a batch of hundreds of writes comes from a handful of verticles.
+   * Callers are mostly event-bus and HTTP handlers, each running on its own duplicate of its
+   * verticle's context, so the writes are grouped by the context their callers' contexts
+   * duplicate, and each completion then runs on its caller's own context, in queue order.
    */
   private static void completeAll(List<WriteOp<?>> batch, Object[] results, Throwable[] failures) {
-    Map<ContextInternal, List<Runnable>> byEventLoop = new IdentityHashMap<>();
+    Map<ContextInternal, List<Runnable>> byVerticleContext = new IdentityHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       WriteOp<?> op = batch.get(i);
       Runnable done = completion(op, results[i], failures[i]);
       if (op.context == null) {
         done.run();
       } else {
-        byEventLoop.computeIfAbsent(op.context.unwrap(), c -> new ArrayList<>())
+        byVerticleContext.computeIfAbsent(op.context.unwrap(), c -> new ArrayList<>())
             .add(() -> op.context.dispatch(() -> runGuarded(done)));
       }
     }
-    byEventLoop.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(Runnable::run)));
+    byVerticleContext.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(Runnable::run)));
   }
 
   @SuppressWarnings("unchecked")
