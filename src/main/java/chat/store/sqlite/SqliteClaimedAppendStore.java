@@ -30,7 +30,7 @@ final class SqliteClaimedAppendStore implements ClaimedAppendStore {
         return new ClaimedAppend(msgId, List.of());
       }
       SqliteMessageStore.append(db, candidate, participants);
-      return new ClaimedAppend(msgId, inbox.append(db, events));
+      return new ClaimedAppend(msgId, inbox.appendUnseen(db, events));
     });
   }
 }

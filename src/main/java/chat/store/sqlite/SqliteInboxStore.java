@@ -107,6 +107,11 @@ final class SqliteInboxStore implements InboxStore {
       this.seqs = seqs;
       this.isNew = isNew;
     }
+
+    /** An event id nothing is stored under yet, with the payload most of its events carry. */
+    static StoredEvent unseen(List<InboxEvent> events, long eventId) {
+      return new StoredEvent(commonestPayload(events, eventId), new JsonObject(), true);
+    }
   }
 
   @Override
@@ -116,7 +121,24 @@ final class SqliteInboxStore implements InboxStore {
 
   /** The append as part of a larger write, on the writer thread. */
   List<InboxEvent> append(SqliteEngine.Db db, List<InboxEvent> events) throws SQLException {
-    Map<Long, StoredEvent> byEvent = lookUp(db, events);
+    return append(db, events, lookUp(db, events));
+  }
+
+  /**
+   * The append of a new message's events within the write that claimed its msgId, their event id
+   * (SqliteClaimedAppendStore): nothing can be stored under an id claimed just now, so nothing is
+   * looked up. Were an id ever reused, the event's insert would fail and undo the write.
+   */
+  List<InboxEvent> appendUnseen(SqliteEngine.Db db, List<InboxEvent> events) throws SQLException {
+    Map<Long, StoredEvent> byEvent = new HashMap<>();
+    for (InboxEvent event : events) {
+      byEvent.computeIfAbsent(event.eventId(), eventId -> StoredEvent.unseen(events, eventId));
+    }
+    return append(db, events, byEvent);
+  }
+
+  private List<InboxEvent> append(SqliteEngine.Db db, List<InboxEvent> events, Map<Long, StoredEvent> byEvent)
+      throws SQLException {
     PreparedStatement insert = db.prepare("INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)");
     Map<String, Long> assigned = new HashMap<>();
     List<InboxEvent> stored = new ArrayList<>(events.size());
@@ -156,7 +178,7 @@ final class SqliteInboxStore implements InboxStore {
       try (ResultSet rs = find.executeQuery()) {
         byEvent.put(event.eventId(), rs.next()
             ? new StoredEvent(rs.getString(1), new JsonObject(rs.getString(2)), false)
-            : new StoredEvent(commonestPayload(events, event.eventId()), new JsonObject(), true));
+            : StoredEvent.unseen(events, event.eventId()));
       }
     }
     return byEvent;

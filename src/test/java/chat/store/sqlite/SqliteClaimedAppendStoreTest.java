@@ -97,6 +97,24 @@ class SqliteClaimedAppendStoreTest {
         })));
   }
 
+  @Test
+  @DisplayName("fails, writing nothing, if the candidate's msgId already names a stored inbox event")
+  void reusedMsgId(VertxTestContext testContext) {
+    Message candidate = message(101, "c1");
+    stores.inbox().append(List.of(InboxEvent.pending("bob", 101, "{\"type\":\"earlier\"}")))
+        .compose(v -> stores.claimedAppends().claimAndAppend("k1", candidate, PARTICIPANTS, events(candidate)))
+        .transform(failed -> failed.failed()
+            ? Future.all(stores.messages().find(CONVERSATION, 101), stores.inbox().after("alice", 0, 10),
+                stores.idempotency().claim("alice", "k1", 303))
+            : Future.failedFuture(new AssertionError("a message was stored under a used msgId")))
+        .onComplete(testContext.succeeding(all -> testContext.verify(() -> {
+          assertThat(all.<Optional<Message>>resultAt(0)).isEmpty();
+          assertThat(all.<List<InboxEvent>>resultAt(1)).isEmpty();
+          assertThat(all.<Long>resultAt(2)).isEqualTo(303L); // the key was still free
+          testContext.completeNow();
+        })));
+  }
+
   private static Message message(long msgId, String clientId) {
     return new Message(msgId, CONVERSATION, "alice", "phone", clientId, "text", "hello", 1_700_000_000_000L);
   }
