@@ -51,21 +51,18 @@ final class DirectWebSocketWrites {
 
   /**
    * Call on the connection's event loop once {@code upgraded} (a request's connection) has become a
-   * WebSocket, before anything is written to that WebSocket.
-   *
-   * @return whether the WebSocket connection now writes directly
+   * WebSocket, before anything is written to that WebSocket. Leaves the connection as it is when it
+   * cannot tell that this is so.
    */
-  static boolean apply(HttpConnection upgraded) {
+  static void apply(HttpConnection upgraded) {
     VertxConnection webSocket = webSocketOf(upgraded);
     if (webSocket == null) {
-      return false;
+      return;
     }
     try {
       QUEUE.set(webSocket, DIRECT_QUEUE.newInstance(webSocket));
-      return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.warn("could not give a WebSocket connection the direct write path: {}", e.toString());
-      return false;
     }
   }
 
