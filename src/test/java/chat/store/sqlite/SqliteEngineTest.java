@@ -2,6 +2,7 @@ package chat.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chat.store.InboxEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -99,6 +100,42 @@ class SqliteEngineTest {
             assertThat(failing.failed()).isTrue();
             assertThat(failing.cause()).isInstanceOf(SQLException.class);
             assertThat(keys).containsExactly("a", "c", "first");
+            testContext.completeNow();
+          })));
+    });
+  }
+
+  @Test
+  @DisplayName("runs a batch with a failing write again from a clean start: inbox seqs stay gapless")
+  void batchRunAgainKeepsInboxSeqsGapless(Vertx vertx, VertxTestContext testContext) throws Exception {
+    engine = new SqliteEngine(dataDir.resolve("t.db"), 1, 64, 4000);
+    engine.open(SqliteInboxStore.SCHEMA);
+    SqliteInboxStore inbox = new SqliteInboxStore(engine);
+    CountDownLatch queued = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      // the first write holds the writer until the rest are queued, so they share the next batch: its
+      // first append runs, is undone with the batch when the failing write throws, and runs again; the
+      // writer's cache of newest seqs must forget the seq the undone run assigned
+      Future<Object> holder = engine.write(db -> {
+        awaitQuietly(queued);
+        return null;
+      });
+      Future<List<InboxEvent>> first = inbox.append(List.of(InboxEvent.pending("u1", 1, "{\"n\":1}")));
+      Future<Object> failing = engine.write(db -> {
+        throw new SQLException("refused");
+      });
+      Future<List<InboxEvent>> second = inbox.append(List.of(InboxEvent.pending("u1", 2, "{\"n\":2}")));
+      queued.countDown();
+      Future.join(holder, first, failing, second)
+          .otherwiseEmpty() // the failing write fails by design
+          .compose(done -> inbox.append(List.of(InboxEvent.pending("u1", 3, "{\"n\":3}"))))
+          .compose(third -> inbox.after("u1", 0, 10))
+          .onComplete(testContext.succeeding(stored -> testContext.verify(() -> {
+            assertThat(failing.failed()).isTrue();
+            assertThat(first.result()).extracting(InboxEvent::seq).containsExactly(1L);
+            assertThat(second.result()).extracting(InboxEvent::seq).containsExactly(2L);
+            assertThat(stored).extracting(InboxEvent::seq).containsExactly(1L, 2L, 3L);
+            assertThat(stored).extracting(InboxEvent::eventId).containsExactly(1L, 2L, 3L);
             testContext.completeNow();
           })));
     });
