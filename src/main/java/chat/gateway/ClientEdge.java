@@ -110,6 +110,7 @@ public final class ClientEdge {
     String presented = token;
     ctx.request().toWebSocket().onSuccess(ws -> {
       DirectWebSocketWrites.apply(ctx.request().connection());
+      CoalescedFlushes.apply(ctx.request().connection());
       Session session = new Session(UUID.randomUUID().toString(), webSocketTransport(ws), services);
       ws.textMessageHandler(session::onText);
       // every frame, a WebSocket ping included, is a sign of life (the text handler still gets its messages)
