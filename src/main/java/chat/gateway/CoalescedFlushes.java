@@ -18,6 +18,7 @@ import io.vertx.core.net.impl.VertxConnection;
  */
 final class CoalescedFlushes {
   static final int FLUSH_AFTER = 64;
+  private static final String HANDLER_NAME = "chat.coalescedFlushes";
 
   private CoalescedFlushes() {
   }
@@ -25,7 +26,8 @@ final class CoalescedFlushes {
   /** Call on the connection's event loop once {@code upgraded} (a request's connection) has become a WebSocket. */
   static void apply(HttpConnection upgraded) {
     if (upgraded instanceof VertxConnection connection) {
-      connection.channelHandlerContext().pipeline().addFirst(new FlushConsolidationHandler(FLUSH_AFTER, true));
+      // named, since a generated name is a new string per socket
+      connection.channelHandlerContext().pipeline().addFirst(HANDLER_NAME, new FlushConsolidationHandler(FLUSH_AFTER, true));
     }
   }
 }
