@@ -101,7 +101,7 @@ public final class SqliteEngine {
   private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
   /**
    * A pass copies each page once, however often the commits since the last pass rewrote it: every
-   * 40 ms instead of every 10 the checkpointer spends half the CPU and the closed loop delivers 5–10 %
+   * 40 ms instead of every 10 the checkpointer spends half the CPU and the closed loop delivers 5–13 %
    * more (docs/performance.md, change 12); the WAL restarts take a little longer.
    */
   private static final long CHECKPOINT_INTERVAL_MS = 40;
@@ -333,7 +333,7 @@ public final class SqliteEngine {
   }
 
   /**
-   * Runs the batch's writes one after another with no savepoints, which cost a tenth of the writer's
+   * Runs the batch's writes one after another with no savepoints, which cost ~5 % of the writer's
    * CPU per message when every write paid for two. False when one of them threw: the batch is then
    * rolled back whole, and every adapter's write-side cache dropped, to be run again write by write.
    */
