@@ -1,6 +1,7 @@
 package chat.verticles;
 
 import chat.Addresses;
+import chat.async.OrderedSteps;
 import chat.groups.MembershipCache;
 import chat.ids.Snowflake;
 import chat.limits.RateLimits;
@@ -61,10 +62,10 @@ public final class RouterVerticle extends VerticleBase {
     }
   };
   private Settings settings;
-  /** Completes when the previous command's claim has been issued; the next command's checks wait for it. */
-  private Future<Void> admitted = Future.succeededFuture();
-  /** Completes when the previous command has entered the pipeline (or failed before); the next one waits for it. */
-  private Future<Void> submitted = Future.succeededFuture();
+  /** Each command's checks, then its msgId and claim issued; the next command's checks wait for them. */
+  private final OrderedSteps admission = new OrderedSteps();
+  /** Each command's entry into the pipeline (or its failure before it); the next one waits for it. */
+  private final OrderedSteps submission = new OrderedSteps();
 
   public RouterVerticle(Stores stores, MembershipCache groups, MessagePipeline pipeline, Snowflake ids,
                         RateLimits limits) {
@@ -94,18 +95,13 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private Future<SendAck> route(SendCommand command) {
-    Promise<Void> queued = Promise.promise();
-    Future<Void> previous = admitted;
-    admitted = queued.future();
-    return previous
-        .compose(v -> checkRecipient(command))
-        .transform(checked -> {
-          try {
-            return checked.succeeded() ? store(command, checked.result()) : Future.<SendAck>failedFuture(checked.cause());
-          } finally {
-            queued.complete();
-          }
-        });
+    Promise<SendAck> acked = Promise.promise();
+    // the step ends once the message is handed on (msgId minted, claim queued), not once it is stored
+    admission.submit(() -> checkRecipient(command).map(conversation -> {
+      store(command, conversation).onComplete(acked);
+      return null;
+    })).onFailure(acked::tryFail);
+    return acked.future();
   }
 
   /**
@@ -161,35 +157,27 @@ public final class RouterVerticle extends VerticleBase {
     String key = conversation.value() + " " + command.clientId();
     long candidateMsgId = ids.next(); // minted now, in admission order, even when a media lookup comes first
     Future<String> body = media.storedBody(command, conversation);
-    Promise<Void> issued = Promise.promise();
-    Future<Void> previous = submitted;
-    submitted = issued.future();
+    Promise<SendAck> acked = Promise.promise();
     if (pipeline instanceof ClaimingPipeline claiming) {
       // The claim is part of the message's one durable write, issued in admission order.
-      return Future.join(previous, body).transform(both -> {
-        try {
-          return body.failed() ? Future.failedFuture(body.cause()) : claiming.claimAndSubmit(
-              message(command, conversation, candidateMsgId, body.result()), key, command.sessionId());
-        } finally {
-          issued.complete();
-        }
-      });
+      submission.submit(() -> body.map(b -> {
+        claiming.claimAndSubmit(message(command, conversation, candidateMsgId, b), key, command.sessionId())
+            .onComplete(acked);
+        return null;
+      })).onFailure(acked::tryFail);
+      return acked.future();
     }
     Future<Long> claim = body.compose(b -> stores.idempotency().claim(command.senderId(), key, candidateMsgId));
     // Claims may complete out of order (Cassandra answers concurrently); messages still enter the
     // pipeline in admission order, so each conversation keeps one order.
-    return Future.join(previous, claim).transform(both -> {
-      try {
-        if (claim.failed()) {
-          return Future.failedFuture(claim.cause());
-        }
-        Message message = message(command, conversation, claim.result(), body.result());
-        return ((ClaimedPipeline) pipeline).submit(message, command.sessionId())
-            .map(senderSeq -> SendAck.of(message, senderSeq));
-      } finally {
-        issued.complete();
-      }
-    });
+    submission.submit(() -> claim.map(msgId -> {
+      Message message = message(command, conversation, msgId, body.result());
+      ((ClaimedPipeline) pipeline).submit(message, command.sessionId())
+          .map(senderSeq -> SendAck.of(message, senderSeq))
+          .onComplete(acked);
+      return null;
+    })).onFailure(acked::tryFail);
+    return acked.future();
   }
 
   private static Message message(SendCommand command, ConversationId conversation, long msgId, String body) {
