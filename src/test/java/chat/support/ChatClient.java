@@ -118,7 +118,7 @@ public final class ChatClient {
   }
 
   public Future<TestSocket> connect(WebSocketConnectOptions options) {
-    return ws.connect(options).map(TestSocket::new);
+    return ws.connect(options).map(socket -> new TestSocket(socket, ws));
   }
 
   /** Opens /ws, sends the auth frame and waits for {@code ready}. */

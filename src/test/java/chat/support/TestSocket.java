@@ -3,6 +3,7 @@ package chat.support;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,13 +16,21 @@ import java.util.List;
  */
 public final class TestSocket {
   public final WebSocket ws;
+  /**
+   * The client that opened the socket, kept reachable for as long as the socket is: Vert.x shuts a
+   * garbage-collected client down with a 30 s grace, which a test's {@code vertx.close()} then waits
+   * out (a cluster test once timed out so at teardown).
+   */
+  @SuppressWarnings("unused")
+  private final WebSocketClient client;
   private final Deque<JsonObject> received = new ArrayDeque<>();
   private final Deque<Promise<JsonObject>> waiting = new ArrayDeque<>();
   private final Promise<Short> closed = Promise.promise();
   public JsonObject ready;
 
-  TestSocket(WebSocket ws) {
+  TestSocket(WebSocket ws, WebSocketClient client) {
     this.ws = ws;
+    this.client = client;
     ws.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
       Promise<JsonObject> waiter = waiting.poll();
