@@ -15,10 +15,14 @@ import io.vertx.core.net.impl.VertxConnection;
  * 13). Netty's {@link FlushConsolidationHandler}, at the head of the pipeline, turns a flush outside
  * a read into one flush queued on the event loop, which then carries everything written up to it
  * (at most {@value #FLUSH_AFTER} flushes' worth, which bounds what a busy socket holds back).
+ *
+ * <p>A gateway socket gets the handler with its second frame ({@code ClientEdge}): an idle socket,
+ * sent nothing after {@code ready}, does without its ~120 bytes of heap (docs/performance.md,
+ * connections).
  */
 final class CoalescedFlushes {
   static final int FLUSH_AFTER = 64;
-  private static final String HANDLER_NAME = "chat.coalescedFlushes";
+  static final String HANDLER_NAME = "chat.coalescedFlushes";
 
   private CoalescedFlushes() {
   }

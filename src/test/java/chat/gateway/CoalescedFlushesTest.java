@@ -71,6 +71,36 @@ class CoalescedFlushesTest {
         }));
   }
 
+  @Test
+  @DisplayName("A gateway socket gets the coalescing handler with its second frame, so an idle one never carries it")
+  void handlerFromTheSecondFrame(Vertx vertx, VertxTestContext testContext) {
+    List<Boolean> installedAfter = new ArrayList<>();
+    Router router = Router.router(vertx);
+    router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+      VertxConnection connection = (VertxConnection) ctx.request().connection();
+      Transport transport = ClientEdge.webSocketTransport(ws, ctx.request().connection());
+      for (String frame : List.of("ready", "second", "third")) {
+        transport.send(frame);
+        installedAfter.add(connection.channelHandlerContext().pipeline().get(CoalescedFlushes.HANDLER_NAME) != null);
+      }
+    }));
+    vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1")).requestHandler(router).listen(0)
+        .compose(this::connect)
+        .onComplete(testContext.succeeding(client -> {
+          List<String> received = new ArrayList<>();
+          client.textMessageHandler(text -> {
+            received.add(text);
+            if (received.size() == 3) {
+              testContext.verify(() -> {
+                assertThat(received).containsExactly("ready", "second", "third");
+                assertThat(installedAfter).containsExactly(false, true, true);
+                testContext.completeNow();
+              });
+            }
+          });
+        }));
+  }
+
   private Future<io.vertx.core.http.WebSocket> connect(HttpServer server) {
     webSocketClient = Vertx.currentContext().owner().createWebSocketClient();
     return webSocketClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
