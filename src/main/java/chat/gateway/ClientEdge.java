@@ -149,7 +149,7 @@ public final class ClientEdge {
 
       @Override
       public void send(String text) {
-        // from the second frame on (the first is ready): an idle socket saves the handler's ~150 bytes
+        // from the second frame on (the first is ready): an idle socket saves the handler's ~120 bytes of heap
         if (sent < 2 && ++sent == 2) {
           CoalescedFlushes.apply(connection);
         }
