@@ -26,15 +26,15 @@ public final class KeyedSerializer {
     Future<Void> previous = tails.put(key, mine);
     Future<T> result;
     if (previous == null || previous.isComplete()) {
-      result = start(task);
+      result = Tasks.start(task);
     } else {
       Context context = Vertx.currentContext();
       Promise<T> waited = Promise.promise();
       previous.onComplete(ar -> {
         if (context == null) {
-          start(task).onComplete(waited);
+          Tasks.start(task).onComplete(waited);
         } else {
-          context.runOnContext(v -> start(task).onComplete(waited));
+          context.runOnContext(v -> Tasks.start(task).onComplete(waited));
         }
       });
       result = waited.future();
@@ -44,13 +44,5 @@ public final class KeyedSerializer {
       finished.complete();
     });
     return result;
-  }
-
-  private static <T> Future<T> start(Supplier<Future<T>> task) {
-    try {
-      return task.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 }

@@ -29,7 +29,7 @@ public final class OrderedSteps {
   /** Queues {@code step}; the returned future completes as the step's does. */
   public <T> Future<T> submit(Supplier<Future<T>> step) {
     Promise<T> result = Promise.promise();
-    waiting.add(() -> start(step).onComplete(done -> {
+    waiting.add(() -> Tasks.start(step).onComplete(done -> {
       running = false;
       try {
         result.handle(done);
@@ -58,14 +58,6 @@ public final class OrderedSteps {
       }
     } finally {
       draining = false;
-    }
-  }
-
-  private static <T> Future<T> start(Supplier<Future<T>> step) {
-    try {
-      return step.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
     }
   }
 }
