@@ -50,9 +50,24 @@ public final class Frames {
     return withMember(payload, "\"seq\":" + seq);
   }
 
-  /** Inserts an encoded {@code "name":value} member first into an encoded JSON object. */
-  private static String withMember(String payload, String member) {
+  /** Inserts encoded {@code "name":value} members first into an encoded JSON object. */
+  public static String withMember(String payload, String member) {
     return "{" + member + (payload.length() > 2 ? "," : "") + payload.substring(1);
+  }
+
+  /**
+   * The inverse of {@link #withMember}: the encoded members {@code payload} has before the members
+   * of {@code shared}, when {@code payload} is exactly {@code withMember(shared, members)}; else null.
+   * Lets a store keep the sender's copy of a message event as its client id alone.
+   */
+  public static String membersBefore(String payload, String shared) {
+    int sharedTail = shared.length() - 1; // shared without its opening brace
+    int comma = payload.length() - shared.length();
+    if (shared.length() <= 2 || comma < 2 || payload.charAt(0) != '{' || shared.charAt(0) != '{'
+        || payload.charAt(comma) != ',' || !payload.regionMatches(comma + 1, shared, 1, sharedTail)) {
+      return null;
+    }
+    return payload.substring(1, comma);
   }
 
   public static JsonObject error(ErrorCode code, String message, String ref) {

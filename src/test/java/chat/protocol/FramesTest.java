@@ -3,6 +3,7 @@ package chat.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chat.store.Message;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,21 @@ class FramesTest {
     assertThat(withSeq.getLong("seq")).isEqualTo(42L);
     assertThat(withSeq.getString("msgId")).isEqualTo("384817344809009152");
     assertThat(Frames.withSeq("{}", 7)).isEqualTo("{\"seq\":7}");
+  }
+
+  @Test
+  @DisplayName("The members a sender's copy adds are recovered exactly, and only from a payload that is the shared one with members first")
+  void membersBeforeInvertsWithMember() {
+    String shared = Frames.messageEvent(message);
+    String senders = Frames.withClientId(shared, message.clientId());
+    String members = Frames.membersBefore(senders, shared);
+    assertThat(members).isEqualTo("\"id\":" + Json.encode(message.clientId()));
+    assertThat(Frames.withMember(shared, members)).isEqualTo(senders);
+
+    assertThat(Frames.membersBefore(shared, shared)).isNull();
+    assertThat(Frames.membersBefore("{\"a\":1}", shared)).isNull();
+    assertThat(Frames.membersBefore("{\"x\":1" + shared.substring(1), shared)).isNull(); // no comma between
+    assertThat(Frames.membersBefore("[\"x\"," + shared.substring(1), shared)).isNull();
+    assertThat(Frames.membersBefore("{\"id\":1}", "{}")).isNull();
   }
 }

@@ -1,5 +1,6 @@
 package chat.store.sqlite;
 
+import chat.protocol.Frames;
 import chat.store.InboxEvent;
 import chat.store.InboxStore;
 import io.vertx.core.Future;
@@ -18,8 +19,11 @@ import java.util.Map;
  * Per-user inboxes in SQLite.
  *
  * <p>Table {@code inbox}: key ({@code user_id}, {@code seq}), so sync is one range scan; columns
- * {@code event_id} and {@code payload} (the client frame as JSON, without seq), the payload only when
- * it differs from the event's shared one.
+ * {@code event_id}, {@code payload} (the client frame as JSON, without seq) only when it differs
+ * from the event's shared one, and {@code own_members} instead when it differs only by members
+ * placed first ({@link Frames#membersBefore}): the sender's copy of a message is stored as its
+ * client id, ~30 bytes instead of a ~300-byte frame, so a sender's inbox leaf pages fill and split
+ * as slowly as a recipient's (docs/performance.md, change 14).
  *
  * <p>Table {@code inbox_fanout}: key {@code event_id}; columns {@code payload}, the payload most of
  * the event's users get (all but the sender's own copy of a message), and {@code seqs}, a JSON
@@ -40,6 +44,7 @@ final class SqliteInboxStore implements InboxStore {
         seq INTEGER NOT NULL,
         event_id INTEGER NOT NULL,
         payload TEXT,
+        own_members TEXT,
         PRIMARY KEY (user_id, seq)
       ) WITHOUT ROWID""", """
       CREATE TABLE IF NOT EXISTS inbox_fanout (
@@ -55,7 +60,8 @@ final class SqliteInboxStore implements InboxStore {
   private static final List<String> FROM_PER_ROW_PAYLOADS = List.of(
       "ALTER TABLE inbox RENAME TO inbox_per_row_payloads",
       SCHEMA.get(0),
-      "INSERT INTO inbox SELECT user_id, seq, event_id, payload FROM inbox_per_row_payloads",
+      "INSERT INTO inbox (user_id, seq, event_id, payload) SELECT user_id, seq, event_id, payload "
+          + "FROM inbox_per_row_payloads",
       "INSERT INTO inbox_fanout (event_id, payload, seqs) SELECT event_id, min(payload), "
           + "json_group_object(user_id, seq) FROM inbox_per_row_payloads GROUP BY event_id",
       "DROP TABLE inbox_per_row_payloads");
@@ -75,24 +81,35 @@ final class SqliteInboxStore implements InboxStore {
     engine.onRollback(lastSeq::clear);
   }
 
+  /** The second schema, which stored the sender's copy of a message as a whole payload, gains the column. */
+  private static final List<String> ADD_OWN_MEMBERS = List.of("ALTER TABLE inbox ADD COLUMN own_members TEXT");
+
   /** Brings a database written by an earlier schema up to this one; a no-op on a current one. */
   Future<Void> migrate() {
     return engine.write(db -> {
-      PreparedStatement oldIndex = db.prepare(
-          "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'inbox_event'");
-      try (ResultSet rs = oldIndex.executeQuery()) {
-        rs.next();
-        if (rs.getInt(1) == 0) {
-          return null;
-        }
+      if (count(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'inbox_event'") > 0) {
+        run(db, FROM_PER_ROW_PAYLOADS);
       }
-      try (var st = db.connection.createStatement()) {
-        for (String step : FROM_PER_ROW_PAYLOADS) {
-          st.execute(step);
-        }
+      if (count(db, "SELECT count(*) FROM pragma_table_info('inbox') WHERE name = 'own_members'") == 0) {
+        run(db, ADD_OWN_MEMBERS);
       }
       return null;
     });
+  }
+
+  private static int count(SqliteEngine.Db db, String query) throws SQLException {
+    try (ResultSet rs = db.prepare(query).executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static void run(SqliteEngine.Db db, List<String> steps) throws SQLException {
+    try (var st = db.connection.createStatement()) {
+      for (String step : steps) {
+        st.execute(step);
+      }
+    }
   }
 
   /** What is stored of one event id, and what this append adds to it. */
@@ -139,7 +156,8 @@ final class SqliteInboxStore implements InboxStore {
 
   private List<InboxEvent> append(SqliteEngine.Db db, List<InboxEvent> events, Map<Long, StoredEvent> byEvent)
       throws SQLException {
-    PreparedStatement insert = db.prepare("INSERT INTO inbox (user_id, seq, event_id, payload) VALUES (?, ?, ?, ?)");
+    PreparedStatement insert = db.prepare(
+        "INSERT INTO inbox (user_id, seq, event_id, payload, own_members) VALUES (?, ?, ?, ?, ?)");
     Map<String, Long> assigned = new HashMap<>();
     List<InboxEvent> stored = new ArrayList<>(events.size());
     for (InboxEvent event : events) {
@@ -154,7 +172,10 @@ final class SqliteInboxStore implements InboxStore {
       insert.setString(1, event.userId());
       insert.setLong(2, next);
       insert.setLong(3, event.eventId());
-      insert.setString(4, event.payload().equals(known.sharedPayload) ? null : event.payload());
+      String own = event.payload().equals(known.sharedPayload) ? null : event.payload();
+      String ownMembers = own == null ? null : Frames.membersBefore(own, known.sharedPayload);
+      insert.setString(4, ownMembers == null ? own : null);
+      insert.setString(5, ownMembers);
       insert.executeUpdate();
       assigned.put(event.userId(), next);
       known.seqs.put(event.userId(), next);
@@ -192,7 +213,8 @@ final class SqliteInboxStore implements InboxStore {
     for (InboxEvent event : events) {
       if (event.eventId() == eventId) {
         int count = counts.merge(event.payload(), 1, Integer::sum);
-        if (count > most) {
+        // on a tie the shorter: a 1:1 message's recipient copy, which the sender's extends (own_members)
+        if (count > most || count == most && event.payload().length() < commonest.length()) {
           most = count;
           commonest = event.payload();
         }
@@ -221,13 +243,20 @@ final class SqliteInboxStore implements InboxStore {
 
   private static String storedPayload(SqliteEngine.Db db, String userId, long seq, String sharedPayload)
       throws SQLException {
-    PreparedStatement ps = db.prepare("SELECT payload FROM inbox WHERE user_id = ? AND seq = ?");
+    PreparedStatement ps = db.prepare("SELECT payload, own_members FROM inbox WHERE user_id = ? AND seq = ?");
     ps.setString(1, userId);
     ps.setLong(2, seq);
     try (ResultSet rs = ps.executeQuery()) {
-      String own = rs.next() ? rs.getString(1) : null;
-      return own != null ? own : sharedPayload;
+      return rs.next() ? payload(rs.getString(1), rs.getString(2), sharedPayload) : sharedPayload;
     }
+  }
+
+  /** A row's payload: its own, else the shared one with the row's own members first, else the shared one. */
+  private static String payload(String own, String ownMembers, String shared) {
+    if (own != null) {
+      return own;
+    }
+    return ownMembers == null ? shared : Frames.withMember(shared, ownMembers);
   }
 
   private long newestSeq(SqliteEngine.Db db, String userId) throws SQLException {
@@ -249,7 +278,7 @@ final class SqliteInboxStore implements InboxStore {
     return engine.read(db -> {
       // coalesce evaluates lazily: the event's row is read only for rows without a payload of their own
       PreparedStatement ps = db.prepare("SELECT i.seq, i.event_id, coalesce(i.payload, "
-          + "(SELECT e.payload FROM inbox_fanout e WHERE e.event_id = i.event_id)) "
+          + "(SELECT e.payload FROM inbox_fanout e WHERE e.event_id = i.event_id)), i.own_members "
           + "FROM inbox i WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?");
       ps.setString(1, userId);
       ps.setLong(2, afterSeq);
@@ -257,7 +286,8 @@ final class SqliteInboxStore implements InboxStore {
       List<InboxEvent> events = new ArrayList<>(Math.min(limit, 256));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          events.add(new InboxEvent(userId, rs.getLong(1), rs.getLong(2), rs.getString(3), false));
+          events.add(new InboxEvent(userId, rs.getLong(1), rs.getLong(2), payload(null, rs.getString(4), rs.getString(3)),
+              false));
         }
       }
       return events;
