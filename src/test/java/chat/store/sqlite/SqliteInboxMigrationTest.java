@@ -30,15 +30,12 @@ class SqliteInboxMigrationTest {
   @Test
   @DisplayName("from the first schema is readable after the upgrade, keeps its seqs on replay and goes on from its newest seq")
   void upgradesInPlace(Vertx vertx, VertxTestContext testContext) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("chat.db"));
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE inbox (user_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id INTEGER NOT NULL, "
-          + "payload TEXT NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID");
-      st.execute("CREATE UNIQUE INDEX inbox_event ON inbox (user_id, event_id)");
-      st.execute("INSERT INTO inbox VALUES ('bob', 1, 10, '{\"e\":10}'), ('bob', 2, 11, '{\"e\":11}'), "
-          + "('alice', 1, 11, '{\"e\":11,\"id\":\"c1\"}')");
-    }
-    SqliteStores stores = new SqliteStores(vertx, dataDir, 1, 16, 4000);
+    SqliteStores stores = storesOver(vertx,
+        "CREATE TABLE inbox (user_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id INTEGER NOT NULL, "
+            + "payload TEXT NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID",
+        "CREATE UNIQUE INDEX inbox_event ON inbox (user_id, event_id)",
+        "INSERT INTO inbox VALUES ('bob', 1, 10, '{\"e\":10}'), ('bob', 2, 11, '{\"e\":11}'), "
+            + "('alice', 1, 11, '{\"e\":11,\"id\":\"c1\"}')");
     InboxStore inbox = stores.inbox();
     stores.open()
         .compose(v -> inbox.append(List.of(InboxEvent.pending("alice", 11, "{\"e\":11,\"id\":\"c1\"}"),
@@ -63,15 +60,12 @@ class SqliteInboxMigrationTest {
   @Test
   @DisplayName("from the second schema gains own_members: old rows read as before, a sender's new copy is stored as its client id")
   void gainsOwnMembers(Vertx vertx, VertxTestContext testContext) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("chat.db"));
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE inbox (user_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id INTEGER NOT NULL, "
-          + "payload TEXT, PRIMARY KEY (user_id, seq)) WITHOUT ROWID");
-      st.execute("CREATE TABLE inbox_fanout (event_id INTEGER PRIMARY KEY, payload TEXT NOT NULL, seqs TEXT NOT NULL)");
-      st.execute("INSERT INTO inbox VALUES ('alice', 1, 10, '{\"id\":\"c1\",\"e\":10}'), ('bob', 1, 10, NULL)");
-      st.execute("INSERT INTO inbox_fanout VALUES (10, '{\"e\":10}', '{\"alice\":1,\"bob\":1}')");
-    }
-    SqliteStores stores = new SqliteStores(vertx, dataDir, 1, 16, 4000);
+    SqliteStores stores = storesOver(vertx,
+        "CREATE TABLE inbox (user_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id INTEGER NOT NULL, "
+            + "payload TEXT, PRIMARY KEY (user_id, seq)) WITHOUT ROWID",
+        "CREATE TABLE inbox_fanout (event_id INTEGER PRIMARY KEY, payload TEXT NOT NULL, seqs TEXT NOT NULL)",
+        "INSERT INTO inbox VALUES ('alice', 1, 10, '{\"id\":\"c1\",\"e\":10}'), ('bob', 1, 10, NULL)",
+        "INSERT INTO inbox_fanout VALUES (10, '{\"e\":10}', '{\"alice\":1,\"bob\":1}')");
     InboxStore inbox = stores.inbox();
     // the sender first, as a 1:1 conversation may list them: the shorter copy is still the shared one
     List<InboxEvent> message11 = List.of(InboxEvent.pending("alice", 11, "{\"id\":\"c2\",\"e\":11}"),
@@ -96,6 +90,17 @@ class SqliteInboxMigrationTest {
               Tuple.tuple("bob", 2, null, null));
           testContext.completeNow();
         })));
+  }
+
+  /** Stores over a database that an earlier schema wrote: {@code statements} make it, before the stores open it. */
+  private SqliteStores storesOver(Vertx vertx, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("chat.db"));
+        Statement st = c.createStatement()) {
+      for (String statement : statements) {
+        st.execute(statement);
+      }
+    }
+    return new SqliteStores(vertx, dataDir, 1, 16, 4000);
   }
 
   private List<Tuple> storedRows() throws Exception {
