@@ -66,6 +66,9 @@ final class SqliteInboxStore implements InboxStore {
           + "json_group_object(user_id, seq) FROM inbox_per_row_payloads GROUP BY event_id",
       "DROP TABLE inbox_per_row_payloads");
 
+  /** The second schema, which stored the sender's copy of a message as a whole payload, gains the column. */
+  private static final List<String> ADD_OWN_MEMBERS = List.of("ALTER TABLE inbox ADD COLUMN own_members TEXT");
+
   private static final int SEQ_CACHE_USERS = 100_000;
   private final SqliteEngine engine;
   /** user → newest committed-or-pending seq; touched only on the writer thread. */
@@ -80,9 +83,6 @@ final class SqliteInboxStore implements InboxStore {
     this.engine = engine;
     engine.onRollback(lastSeq::clear);
   }
-
-  /** The second schema, which stored the sender's copy of a message as a whole payload, gains the column. */
-  private static final List<String> ADD_OWN_MEMBERS = List.of("ALTER TABLE inbox ADD COLUMN own_members TEXT");
 
   /** Brings a database written by an earlier schema up to this one; a no-op on a current one. */
   Future<Void> migrate() {
