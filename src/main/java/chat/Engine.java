@@ -13,9 +13,12 @@ import chat.groups.Recipients;
 import chat.pipeline.DirectPipeline;
 import chat.pipeline.MessagePipeline;
 import chat.pipeline.ReceiptFanout;
+import chat.store.EmbeddedStores;
 import chat.store.Stores;
 import chat.store.cassandra.CassandraSettings;
 import chat.store.cassandra.CassandraStores;
+import chat.store.rocksdb.RocksEngine;
+import chat.store.rocksdb.RocksStores;
 import chat.store.sqlite.SqliteStores;
 import chat.verticles.FanoutVerticle;
 import chat.verticles.InboxVerticle;
@@ -34,17 +37,33 @@ import java.util.function.Supplier;
 record Engine(Stores stores, MembershipCache groups, MessagePipeline pipeline, SessionDirectory directory,
               List<Resource> resources, List<Supplier<Deployable>> stages) {
 
-  /** One node, nothing else: SQLite, a direct pipeline, an in-memory directory. */
+  /**
+   * One node, nothing else: embedded stores ({@code store.engine}: {@code rocksdb} puts the hot tables
+   * on RocksDB, {@code sqlite} keeps every table in SQLite), a direct pipeline, an in-memory directory.
+   */
   static Engine embedded(Vertx vertx, JsonObject config) {
-    JsonObject store = config.getJsonObject("store", new JsonObject());
-    SqliteStores stores = new SqliteStores(vertx, Path.of(config.getString("dataDir", "./data")),
-        store.getInteger("readerThreads", 4), store.getInteger("batchMax", 512),
-        store.getInteger("walCheckpointPages", 16000));
+    EmbeddedStores stores = embeddedStores(vertx, config);
     MembershipCache groups = membershipCache(vertx, config, stores);
     SessionDirectory directory = new LocalSessionDirectory();
     MessagePipeline pipeline = new DirectPipeline(stores, stores.claimedAppends(), new Recipients(groups),
         new LiveDelivery(vertx.eventBus(), directory));
     return new Engine(stores, groups, pipeline, directory, List.of(stores, groups), List.of());
+  }
+
+  private static EmbeddedStores embeddedStores(Vertx vertx, JsonObject config) {
+    JsonObject store = config.getJsonObject("store", new JsonObject());
+    Path dataDir = Path.of(config.getString("dataDir", "./data"));
+    int readerThreads = store.getInteger("readerThreads", 4);
+    int batchMax = store.getInteger("batchMax", 512);
+    SqliteStores sqlite = new SqliteStores(vertx, dataDir, readerThreads, batchMax,
+        store.getInteger("walCheckpointPages", 16000));
+    String engine = store.getString("engine", "sqlite");
+    return switch (engine) {
+      case "sqlite" -> sqlite;
+      case "rocksdb" -> new RocksStores(vertx, sqlite, dataDir, new RocksEngine.Settings(readerThreads, batchMax,
+          store.getLong("writeBufferMiB", 64L) << 20, store.getLong("blockCacheMiB", 64L) << 20));
+      default -> throw new IllegalArgumentException("store.engine must be rocksdb or sqlite, not " + engine);
+    };
   }
 
   /** A node of a cluster: Cassandra stores, the Kafka log with its fan-out and inbox stages, Hazelcast directory. */

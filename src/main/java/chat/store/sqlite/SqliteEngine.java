@@ -1,10 +1,8 @@
 package chat.store.sqlite;
 
-import io.vertx.core.Context;
+import chat.store.GroupCommit;
+import chat.store.GroupCommit.Pending;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,15 +13,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,10 +90,6 @@ public final class SqliteEngine {
     }
   }
 
-  private record WriteOp<T>(Work<T> work, Promise<T> promise, ContextInternal context) {
-  }
-
-  private static final WriteOp<Void> STOP = new WriteOp<>(db -> null, null, null);
   /**
    * A pass copies each page once, however often the commits since the last pass rewrote it: every
    * 40 ms instead of every 10 the checkpointer spends half the CPU and the closed loop delivers 5–13 %
@@ -114,12 +105,11 @@ public final class SqliteEngine {
   private final int readerThreads;
   private final int batchMax;
   private final int walCheckpointPages;
-  private final BlockingQueue<WriteOp<?>> queue = new LinkedBlockingQueue<>();
+  private final GroupCommit<Work<?>> queue = new GroupCommit<>();
   private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
   private final List<Db> readerDbs = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Db> readerDb = new ThreadLocal<>();
   private Db writer;
-  private boolean closed; // guarded by queue
   private Thread writerThread;
   private Thread checkpointerThread;
   private final AtomicBoolean walTailToCopy = new AtomicBoolean();
@@ -251,33 +241,12 @@ public final class SqliteEngine {
 
   /** Queues a write; the future completes once the batch holding it is committed (durable). */
   public <T> Future<T> write(Work<T> work) {
-    Promise<T> promise = Promise.promise();
-    synchronized (queue) { // nothing is queued behind the stop marker
-      if (closed) {
-        return Future.failedFuture(new IllegalStateException("store is closed"));
-      }
-      queue.add(new WriteOp<>(work, promise, (ContextInternal) Vertx.currentContext()));
-    }
-    return promise.future();
+    return queue.submit(work);
   }
 
   /** Runs a read on a reader thread against the newest committed state. */
   public <T> Future<T> read(Work<T> work) {
-    Promise<T> promise = Promise.promise();
-    Context context = Vertx.currentContext();
-    try {
-      readers.execute(() -> {
-        try {
-          T result = work.run(readerConnection());
-          complete(context, promise, result, null);
-        } catch (Throwable e) {
-          complete(context, promise, null, e);
-        }
-      });
-    } catch (RuntimeException rejected) {
-      promise.fail(new IllegalStateException("store is closed"));
-    }
-    return promise.future();
+    return GroupCommit.read(readers, () -> work.run(readerConnection()));
   }
 
   private Db readerConnection() throws SQLException {
@@ -291,16 +260,15 @@ public final class SqliteEngine {
   }
 
   private void writeLoop() {
-    List<WriteOp<?>> batch = new ArrayList<>(batchMax);
-    while (true) {
+    List<Pending<Work<?>>> batch = new ArrayList<>(batchMax);
+    boolean more = true;
+    while (more) {
       try {
-        batch.add(queue.take());
-        queue.drainTo(batch, batchMax - 1);
+        more = queue.next(batch, batchMax);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      boolean stop = batch.remove(STOP);
       if (!batch.isEmpty()) {
         runBatch(batch);
       }
@@ -308,13 +276,10 @@ public final class SqliteEngine {
         copyWalTail();
       }
       batch.clear();
-      if (stop) {
-        return;
-      }
     }
   }
 
-  private void runBatch(List<WriteOp<?>> batch) {
+  private void runBatch(List<Pending<Work<?>>> batch) {
     Object[] results = new Object[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
     if (!runTogether(batch, results)) {
@@ -329,7 +294,7 @@ public final class SqliteEngine {
         failures[i] = commitFailure;
       }
     }
-    completeAll(batch, results, failures);
+    GroupCommit.completeAll(batch, results, failures);
   }
 
   /**
@@ -337,10 +302,10 @@ public final class SqliteEngine {
    * CPU per message when every write paid for two. False when one of them threw: the batch is then
    * rolled back whole, and every adapter's write-side cache dropped, to be run again write by write.
    */
-  private boolean runTogether(List<WriteOp<?>> batch, Object[] results) {
+  private boolean runTogether(List<Pending<Work<?>>> batch, Object[] results) {
     try {
       for (int i = 0; i < batch.size(); i++) {
-        results[i] = batch.get(i).work.run(writer);
+        results[i] = batch.get(i).work().run(writer);
       }
       return true;
     } catch (Throwable e) {
@@ -350,13 +315,13 @@ public final class SqliteEngine {
   }
 
   /** Runs each write inside its own savepoint, so one failing write fails alone. */
-  private void runEachInSavepoint(List<WriteOp<?>> batch, Object[] results, Throwable[] failures) {
+  private void runEachInSavepoint(List<Pending<Work<?>>> batch, Object[] results, Throwable[] failures) {
     for (int i = 0; i < batch.size(); i++) {
       boolean opened = false;
       try {
         writer.prepare("SAVEPOINT write").execute();
         opened = true;
-        results[i] = batch.get(i).work.run(writer);
+        results[i] = batch.get(i).work().run(writer);
         writer.prepare("RELEASE write").execute();
       } catch (Throwable e) {
         failures[i] = e;
@@ -389,59 +354,9 @@ public final class SqliteEngine {
     }
   }
 
-  /**
-   * Completes every write of a committed batch on its caller's context with one hop per verticle
-   * context, not one per write: a batch of hundreds of writes comes from a handful of verticles.
-   * Callers are mostly event-bus and HTTP handlers, each running on its own duplicate of its
-   * verticle's context, so the writes are grouped by the context their callers' contexts
-   * duplicate, and each completion then runs on its caller's own context, in queue order.
-   */
-  private static void completeAll(List<WriteOp<?>> batch, Object[] results, Throwable[] failures) {
-    Map<ContextInternal, List<Runnable>> byVerticleContext = new IdentityHashMap<>();
-    for (int i = 0; i < batch.size(); i++) {
-      WriteOp<?> op = batch.get(i);
-      Runnable done = completion(op, results[i], failures[i]);
-      if (op.context == null) {
-        done.run();
-      } else {
-        byVerticleContext.computeIfAbsent(op.context.unwrap(), c -> new ArrayList<>())
-            .add(() -> op.context.dispatch(() -> runGuarded(done)));
-      }
-    }
-    byVerticleContext.forEach((context, completions) -> context.runOnContext(v -> completions.forEach(Runnable::run)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Runnable completion(WriteOp<T> op, Object result, Throwable failure) {
-    Promise<T> promise = op.promise;
-    return failure == null ? () -> promise.complete((T) result) : () -> promise.fail(failure);
-  }
-
-  /** One caller's failing callback must not keep the rest of its batch from completing. */
-  private static void runGuarded(Runnable completion) {
-    try {
-      completion.run();
-    } catch (RuntimeException e) {
-      LOG.error("a write's completion handler failed", e);
-    }
-  }
-
-  /** Completes on the caller's context, so callbacks run on its event loop, never on an engine thread. */
-  private static <T> void complete(Context context, Promise<T> promise, T result, Throwable failure) {
-    Runnable done = failure == null ? () -> promise.complete(result) : () -> promise.fail(failure);
-    if (context == null) {
-      done.run();
-    } else {
-      context.runOnContext(v -> done.run());
-    }
-  }
-
   /** Blocking: drains queued writes, then closes every connection. Call from a worker thread. */
   public void close() throws InterruptedException {
-    synchronized (queue) {
-      closed = true;
-      queue.add(STOP);
-    }
+    queue.close();
     if (checkpointerThread != null) {
       checkpointerThread.interrupt();
       checkpointerThread.join(TimeUnit.SECONDS.toMillis(30));

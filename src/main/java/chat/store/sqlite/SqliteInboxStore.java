@@ -2,6 +2,7 @@ package chat.store.sqlite;
 
 import chat.protocol.Frames;
 import chat.store.InboxEvent;
+import chat.store.InboxPayloads;
 import chat.store.InboxStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +127,7 @@ final class SqliteInboxStore implements InboxStore {
 
     /** An event id nothing is stored under yet, with the payload most of its events carry. */
     static StoredEvent unseen(List<InboxEvent> events, long eventId) {
-      return new StoredEvent(commonestPayload(events, eventId), new JsonObject(), true);
+      return new StoredEvent(InboxPayloads.commonest(events, eventId), new JsonObject(), true);
     }
   }
 
@@ -205,24 +205,6 @@ final class SqliteInboxStore implements InboxStore {
     return byEvent;
   }
 
-  /** Counted by identity: callers share one payload instance among an event's users, and hashing 300-byte strings showed in profiles. */
-  private static String commonestPayload(List<InboxEvent> events, long eventId) {
-    Map<String, Integer> counts = new IdentityHashMap<>();
-    String commonest = null;
-    int most = 0;
-    for (InboxEvent event : events) {
-      if (event.eventId() == eventId) {
-        int count = counts.merge(event.payload(), 1, Integer::sum);
-        // on a tie the shorter: a 1:1 message's recipient copy, which the sender's extends (own_members)
-        if (count > most || count == most && event.payload().length() < commonest.length()) {
-          most = count;
-          commonest = event.payload();
-        }
-      }
-    }
-    return commonest;
-  }
-
   private static void save(SqliteEngine.Db db, Map<Long, StoredEvent> byEvent) throws SQLException {
     for (Map.Entry<Long, StoredEvent> entry : byEvent.entrySet()) {
       StoredEvent event = entry.getValue();
@@ -247,16 +229,8 @@ final class SqliteInboxStore implements InboxStore {
     ps.setString(1, userId);
     ps.setLong(2, seq);
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? payload(rs.getString(1), rs.getString(2), sharedPayload) : sharedPayload;
+      return rs.next() ? InboxPayloads.of(rs.getString(1), rs.getString(2), sharedPayload) : sharedPayload;
     }
-  }
-
-  /** A row's payload: its own, else the shared one with the row's own members first, else the shared one. */
-  private static String payload(String own, String ownMembers, String shared) {
-    if (own != null) {
-      return own;
-    }
-    return ownMembers == null ? shared : Frames.withMember(shared, ownMembers);
   }
 
   private long newestSeq(SqliteEngine.Db db, String userId) throws SQLException {
@@ -286,7 +260,7 @@ final class SqliteInboxStore implements InboxStore {
       List<InboxEvent> events = new ArrayList<>(Math.min(limit, 256));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          events.add(new InboxEvent(userId, rs.getLong(1), rs.getLong(2), payload(null, rs.getString(4), rs.getString(3)),
+          events.add(new InboxEvent(userId, rs.getLong(1), rs.getLong(2), InboxPayloads.of(null, rs.getString(4), rs.getString(3)),
               false));
         }
       }

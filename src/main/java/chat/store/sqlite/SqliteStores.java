@@ -2,6 +2,7 @@ package chat.store.sqlite;
 
 import chat.store.AccountStore;
 import chat.store.ClaimedAppendStore;
+import chat.store.EmbeddedStores;
 import chat.store.GroupStore;
 import chat.store.PresenceStore;
 import chat.store.ReceiptStore;
@@ -11,7 +12,6 @@ import chat.store.MediaStore;
 import chat.store.MessageStore;
 import chat.store.PushSubscriptionStore;
 import chat.store.RefreshTokenStore;
-import chat.store.Stores;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import java.util.List;
  * The embedded engine: every port on one SQLite database file ({@code chat.db} in the data dir),
  * in WAL mode with group commit. See each adapter for its tables and keys.
  */
-public final class SqliteStores implements Stores {
+public final class SqliteStores implements EmbeddedStores {
   private final Vertx vertx;
   private final SqliteEngine engine;
   private final SqliteAccountStore accounts;
@@ -138,7 +138,7 @@ public final class SqliteStores implements Stores {
     return media;
   }
 
-  /** The embedded pipeline's one-write path for a new message (not a port of every engine). */
+  @Override
   public ClaimedAppendStore claimedAppends() {
     return claimedAppends;
   }

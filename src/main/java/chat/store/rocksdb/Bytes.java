@@ -1,0 +1,156 @@
+package chat.store.rocksdb;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Keys and values of the RocksDB tables as bytes. A key is a table's tag byte, then its parts in
+ * order: a string as a 2-byte length and its UTF-8 bytes, a long as 8 big-endian bytes. Every
+ * string is length-prefixed, so no id can run into the next part whatever bytes it holds, and
+ * the keys of one id (a conversation, a user) are one contiguous range ordered by the long that
+ * follows it: a page of history or of an inbox is one seek and a scan. Longs stored here (msgIds,
+ * seqs, event ids) are never negative, so big-endian order is numeric order.
+ */
+final class Bytes {
+  private static final int MAX_KEY_STRING = 0xFFFF;
+
+  private byte[] buf;
+  private int len;
+
+  private Bytes(int capacity) {
+    buf = new byte[capacity];
+  }
+
+  /** A key of the table {@code tag}. */
+  static Bytes key(char tag) {
+    Bytes key = new Bytes(48);
+    key.ensure(1);
+    key.buf[key.len++] = (byte) tag;
+    return key;
+  }
+
+  /** A value. */
+  static Bytes value() {
+    return new Bytes(64);
+  }
+
+  /** A key part: length-prefixed UTF-8. */
+  Bytes id(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length > MAX_KEY_STRING) {
+      throw new IllegalArgumentException("an id longer than " + MAX_KEY_STRING + " bytes");
+    }
+    ensure(2 + utf8.length);
+    buf[len++] = (byte) (utf8.length >>> 8);
+    buf[len++] = (byte) utf8.length;
+    System.arraycopy(utf8, 0, buf, len, utf8.length);
+    len += utf8.length;
+    return this;
+  }
+
+  Bytes i64(long v) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      buf[len++] = (byte) (v >>> shift);
+    }
+    return this;
+  }
+
+  Bytes i8(int v) {
+    ensure(1);
+    buf[len++] = (byte) v;
+    return this;
+  }
+
+  /** A value part: a nullable string of any length, as a 4-byte length (-1 for null) and UTF-8. */
+  Bytes text(String s) {
+    if (s == null) {
+      ensure(4);
+      putInt(-1);
+      return this;
+    }
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    ensure(4 + utf8.length);
+    putInt(utf8.length);
+    System.arraycopy(utf8, 0, buf, len, utf8.length);
+    len += utf8.length;
+    return this;
+  }
+
+  /** Bytes that sort after every key that starts with these. */
+  Bytes ceiling() {
+    ensure(16);
+    Arrays.fill(buf, len, len + 16, (byte) 0xFF);
+    len += 16;
+    return this;
+  }
+
+  byte[] bytes() {
+    return Arrays.copyOf(buf, len);
+  }
+
+  private void putInt(int v) {
+    buf[len++] = (byte) (v >>> 24);
+    buf[len++] = (byte) (v >>> 16);
+    buf[len++] = (byte) (v >>> 8);
+    buf[len++] = (byte) v;
+  }
+
+  private void ensure(int more) {
+    if (len + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+    }
+  }
+
+  static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Reads what {@link Bytes} wrote, in the same order. */
+  static final class Reader {
+    private final byte[] buf;
+    private int pos;
+
+    Reader(byte[] buf, int offset) {
+      this.buf = buf;
+      this.pos = offset;
+    }
+
+    String id() {
+      int n = (buf[pos] & 0xFF) << 8 | buf[pos + 1] & 0xFF;
+      String s = new String(buf, pos + 2, n, StandardCharsets.UTF_8);
+      pos += 2 + n;
+      return s;
+    }
+
+    long i64() {
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = v << 8 | buf[pos++] & 0xFF;
+      }
+      return v;
+    }
+
+    int i8() {
+      return buf[pos++];
+    }
+
+    String text() {
+      int n = i32();
+      if (n < 0) {
+        return null;
+      }
+      String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+      pos += n;
+      return s;
+    }
+
+    private int i32() {
+      int v = 0;
+      for (int i = 0; i < 4; i++) {
+        v = v << 8 | buf[pos++] & 0xFF;
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package chat.store.rocksdb;
+
+import chat.store.GroupCommit;
+import chat.store.GroupCommit.Pending;
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RocksDB database (a log-structured merge tree), with a single writer thread that
+ * group-commits and a small pool of reader threads. No RocksDB call ever runs on an event loop.
+ *
+ * <p>Why an LSM for the hot tables: a B-tree (SQLite) rewrites whole 4 KiB pages, 7.5 of them per
+ * message at 2000 senders, twice (WAL, then checkpoint); an LSM appends the changed bytes to its log
+ * once and sorts them into files in the background (docs/performance.md, change 15).
+ *
+ * <p>Group commit: the writer takes everything queued (up to {@code batchMax}), runs each write
+ * against one {@link Batch} (a write batch with an index, so a write reads what earlier writes of
+ * the batch put), then writes the batch to the log with one fsync and only then completes the
+ * callers' futures. One failing write fails alone: each runs inside a savepoint of the batch, and
+ * a throw rolls back just its own puts. Writes run in submission order, which the router relies on
+ * for per-conversation order. A write's work may change caches of its adapter; it does so last, after
+ * every put, and a failed log write drops them all (see {@link #onRollback}).
+ */
+public final class RocksEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksEngine.class);
+
+  static {
+    RocksDB.loadLibrary(); // before any RocksDB object is made: its classes need the native library
+  }
+
+  /** Sizes of RocksDB's own memory, per node. */
+  public record Settings(int readerThreads, int batchMax, long writeBufferBytes, long blockCacheBytes) {
+  }
+
+  /** A write's work, run on the writer thread against the open batch. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Batch batch) throws RocksDBException;
+  }
+
+  /** A read's work, run on a reader thread against the last durable state. */
+  @FunctionalInterface
+  public interface Read<T> {
+    T run(RocksDB db) throws RocksDBException;
+  }
+
+  /** The writer's view of the database: what is durable plus what the open batch has put so far. */
+  public static final class Batch {
+    private final RocksDB db;
+    private final WriteBatchWithIndex writes = new WriteBatchWithIndex(true);
+    private final ReadOptions readOptions = new ReadOptions();
+
+    private Batch(RocksDB db) {
+      this.db = db;
+    }
+
+    public byte[] get(byte[] key) throws RocksDBException {
+      return writes.getFromBatchAndDB(db, readOptions, key);
+    }
+
+    public void put(byte[] key, byte[] value) throws RocksDBException {
+      writes.put(key, value);
+    }
+
+    public void delete(byte[] key) throws RocksDBException {
+      writes.delete(key);
+    }
+
+    /** An iterator over the database with the batch's puts merged in; the caller closes it. */
+    public RocksIterator iterator() {
+      return writes.newIteratorWithBase(db.newIterator(readOptions));
+    }
+
+    private void close() {
+      writes.close();
+      readOptions.close();
+    }
+  }
+
+  private final Path dir;
+  private final Settings settings;
+  private final GroupCommit<Work<?>> queue = new GroupCommit<>();
+  private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> natives = new ArrayList<>();
+  private RocksDB db;
+  private WriteOptions durable;
+  private Thread writerThread;
+  private ExecutorService readers;
+
+  public RocksEngine(Path dir, Settings settings) {
+    this.dir = dir;
+    this.settings = settings;
+  }
+
+  /** Blocking: opens (or creates) the database. Call from a worker thread. */
+  public void open() throws Exception {
+    Files.createDirectories(dir);
+    LRUCache blockCache = new LRUCache(settings.blockCacheBytes());
+    BloomFilter bloom = new BloomFilter(10, false);
+    Options options = new Options()
+        .setCreateIfMissing(true)
+        .setWriteBufferSize(settings.writeBufferBytes())
+        .setMaxWriteBufferNumber(3)
+        .setMaxBackgroundJobs(2)
+        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+        .setKeepLogFileNum(3)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
+    // fsync of the log at every group commit: an acked write survives power loss, not just a crash
+    durable = new WriteOptions().setSync(true);
+    natives.addAll(List.of(durable, options, bloom, blockCache));
+    db = RocksDB.open(options, dir.toString());
+    AtomicInteger readerNo = new AtomicInteger();
+    readers = Executors.newFixedThreadPool(settings.readerThreads(), r -> {
+      Thread t = new Thread(r, "rocksdb-reader-" + readerNo.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    writerThread = new Thread(this::writeLoop, "rocksdb-writer");
+    writerThread.setDaemon(true);
+    writerThread.start();
+  }
+
+  /** Called (on the writer thread) when a batch could not be made durable, so adapters drop write-side caches. */
+  public void onRollback(Runnable listener) {
+    rollbackListeners.add(listener);
+  }
+
+  /** Queues a write; the future completes once the batch holding it is durable. */
+  public <T> Future<T> write(Work<T> work) {
+    return queue.submit(work);
+  }
+
+  /** Runs a read on a reader thread against the last durable state. */
+  public <T> Future<T> read(Read<T> read) {
+    return GroupCommit.read(readers, () -> read.run(db));
+  }
+
+  private void writeLoop() {
+    List<Pending<Work<?>>> pending = new ArrayList<>(settings.batchMax());
+    Batch batch = new Batch(db);
+    try {
+      boolean more = true;
+      while (more) {
+        try {
+          more = queue.next(pending, settings.batchMax());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (!pending.isEmpty()) {
+          runBatch(batch, pending);
+        }
+        pending.clear();
+      }
+    } finally {
+      batch.close();
+    }
+  }
+
+  private void runBatch(Batch batch, List<Pending<Work<?>>> pending) {
+    Object[] results = new Object[pending.size()];
+    Throwable[] failures = new Throwable[pending.size()];
+    batch.writes.clear();
+    for (int i = 0; i < pending.size(); i++) {
+      batch.writes.setSavePoint();
+      try {
+        results[i] = pending.get(i).work().run(batch);
+        batch.writes.popSavePoint();
+      } catch (Throwable e) {
+        failures[i] = e;
+        try {
+          batch.writes.rollbackToSavePoint();
+        } catch (RocksDBException rollbackFailure) {
+          // the batch cannot be trusted any more: fail it whole
+          failAll(pending, failures, rollbackFailure);
+          GroupCommit.completeAll(pending, results, failures);
+          return;
+        }
+      }
+    }
+    try {
+      if (batch.writes.count() > 0) {
+        db.write(durable, batch.writes);
+      }
+    } catch (Throwable writeFailure) {
+      LOG.error("group commit of {} writes failed", pending.size(), writeFailure);
+      failAll(pending, failures, writeFailure);
+    }
+    GroupCommit.completeAll(pending, results, failures);
+  }
+
+  private void failAll(List<Pending<Work<?>>> pending, Throwable[] failures, Throwable cause) {
+    for (int i = 0; i < pending.size(); i++) {
+      failures[i] = cause;
+    }
+    rollbackListeners.forEach(Runnable::run);
+  }
+
+  /** Blocking: runs queued writes, then closes the database. Call from a worker thread. */
+  public void close() throws InterruptedException {
+    queue.close();
+    if (writerThread != null) {
+      writerThread.join(TimeUnit.SECONDS.toMillis(30));
+    }
+    if (readers != null) {
+      readers.shutdown();
+      readers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (db != null) {
+      db.close();
+    }
+    for (AutoCloseable nativeObject : natives) {
+      try {
+        nativeObject.close();
+      } catch (Exception e) {
+        LOG.warn("closing a RocksDB object: {}", e.getMessage());
+      }
+    }
+  }
+}

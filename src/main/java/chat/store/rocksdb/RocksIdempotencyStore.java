@@ -1,0 +1,35 @@
+package chat.store.rocksdb;
+
+import chat.store.IdempotencyStore;
+import io.vertx.core.Future;
+import org.rocksdb.RocksDBException;
+
+/**
+ * Idempotency keys in RocksDB.
+ *
+ * <p>Table {@code k}: key (sender id, client id); value the msgId that holds it.
+ */
+final class RocksIdempotencyStore implements IdempotencyStore {
+  private final RocksEngine engine;
+
+  RocksIdempotencyStore(RocksEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public Future<Long> claim(String senderId, String clientId, long candidateMsgId) {
+    return engine.write(batch -> claim(batch, senderId, clientId, candidateMsgId));
+  }
+
+  /** The claim as part of a larger write, on the writer thread. */
+  static long claim(RocksEngine.Batch batch, String senderId, String clientId, long candidateMsgId)
+      throws RocksDBException {
+    byte[] key = Bytes.key('k').id(senderId).id(clientId).bytes();
+    byte[] held = batch.get(key);
+    if (held != null) {
+      return new Bytes.Reader(held, 0).i64();
+    }
+    batch.put(key, Bytes.value().i64(candidateMsgId).bytes());
+    return candidateMsgId;
+  }
+}

@@ -1,0 +1,199 @@
+package chat.store.rocksdb;
+
+import chat.protocol.Frames;
+import chat.store.InboxEvent;
+import chat.store.InboxPayloads;
+import chat.store.InboxStore;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Per-user inboxes in RocksDB.
+ *
+ * <p>Table {@code i}: key (user id, seq), so sync is one seek and a forward scan; value the event
+ * id, then the row's form and text: {@value #SHARED} the event's shared payload (no text),
+ * {@value #OWN} a payload of its own, {@value #OWN_MEMBERS} the shared one with these members put
+ * first ({@link InboxPayloads}).
+ * Table {@code f}: key event id; value the event's shared payload, stored once however many users
+ * get it.
+ * Table {@code e}: key (event id, user id); value the seq the user's copy has, so a replayed
+ * (user, event) keeps its seq.
+ *
+ * <p>Seq assignment happens on the engine's single writer thread, which keeps the newest seq of
+ * recently active users in a bounded cache, so an append costs no read in the common case.
+ */
+final class RocksInboxStore implements InboxStore {
+  static final int SHARED = 0;
+  static final int OWN = 1;
+  static final int OWN_MEMBERS = 2;
+  private static final int SEQ_CACHE_USERS = 100_000;
+
+  private final RocksEngine engine;
+  /** user → newest seq of the open batch or durable; touched only on the writer thread. */
+  private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > SEQ_CACHE_USERS;
+    }
+  };
+
+  RocksInboxStore(RocksEngine engine) {
+    this.engine = engine;
+    engine.onRollback(lastSeq::clear);
+  }
+
+  @Override
+  public Future<List<InboxEvent>> append(List<InboxEvent> events) {
+    return engine.write(batch -> append(batch, events, false));
+  }
+
+  /**
+   * The append of a new message's events within the write that claimed its msgId, their event id
+   * (RocksClaimedAppendStore): nothing can be stored under an id claimed just now, so no (event,
+   * user) is looked up. Were an id ever reused, the write fails and puts nothing.
+   */
+  List<InboxEvent> appendUnseen(RocksEngine.Batch batch, List<InboxEvent> events) throws RocksDBException {
+    return append(batch, events, true);
+  }
+
+  private List<InboxEvent> append(RocksEngine.Batch batch, List<InboxEvent> events, boolean unseen)
+      throws RocksDBException {
+    Map<Long, String> sharedByEvent = new HashMap<>();
+    Map<String, Long> assigned = new HashMap<>();
+    Map<String, Long> seqOfCopy = new HashMap<>(); // "event/user" → seq, for an event twice in this append
+    List<InboxEvent> stored = new ArrayList<>(events.size());
+    for (InboxEvent event : events) {
+      String shared = sharedByEvent.get(event.eventId());
+      if (shared == null) {
+        shared = sharedPayload(batch, events, event.eventId(), unseen);
+        sharedByEvent.put(event.eventId(), shared);
+      }
+      Long oldSeq = seqOfCopy.get(event.eventId() + "/" + event.userId());
+      if (oldSeq == null && !unseen) {
+        byte[] held = batch.get(copyKey(event.eventId(), event.userId()));
+        oldSeq = held == null ? null : new Bytes.Reader(held, 0).i64();
+      }
+      if (oldSeq != null) {
+        stored.add(new InboxEvent(event.userId(), oldSeq, event.eventId(),
+            storedPayload(batch.get(rowKey(event.userId(), oldSeq)), shared), false));
+        continue;
+      }
+      Long newest = assigned.get(event.userId());
+      long next = (newest != null ? newest : newestSeq(batch, event.userId())) + 1;
+      batch.put(rowKey(event.userId(), next), row(event, shared));
+      batch.put(copyKey(event.eventId(), event.userId()), Bytes.value().i64(next).bytes());
+      assigned.put(event.userId(), next);
+      seqOfCopy.put(event.eventId() + "/" + event.userId(), next);
+      stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
+    }
+    lastSeq.putAll(assigned); // only once every put of this write went through
+    return stored;
+  }
+
+  /** The event's shared payload: as stored, or, for a new event, the one most of its events carry (then stored). */
+  private static String sharedPayload(RocksEngine.Batch batch, List<InboxEvent> events, long eventId, boolean unseen)
+      throws RocksDBException {
+    byte[] key = Bytes.key('f').i64(eventId).bytes();
+    byte[] stored = batch.get(key);
+    if (stored != null) {
+      if (unseen) {
+        throw new IllegalStateException("event id " + eventId + " is already stored");
+      }
+      return new Bytes.Reader(stored, 0).text();
+    }
+    String commonest = InboxPayloads.commonest(events, eventId);
+    batch.put(key, Bytes.value().text(commonest).bytes());
+    return commonest;
+  }
+
+  private static byte[] row(InboxEvent event, String shared) {
+    Bytes row = Bytes.value().i64(event.eventId());
+    if (event.payload().equals(shared)) {
+      return row.i8(SHARED).bytes();
+    }
+    String members = Frames.membersBefore(event.payload(), shared);
+    return members != null ? row.i8(OWN_MEMBERS).text(members).bytes() : row.i8(OWN).text(event.payload()).bytes();
+  }
+
+  /** The payload of a stored row, given its event's shared payload. */
+  private static String storedPayload(byte[] row, String shared) {
+    Bytes.Reader reader = new Bytes.Reader(row, 0);
+    reader.i64();
+    int form = reader.i8();
+    return form == SHARED ? shared : form == OWN ? reader.text() : InboxPayloads.of(null, reader.text(), shared);
+  }
+
+  private long newestSeq(RocksEngine.Batch batch, String userId) throws RocksDBException {
+    Long cached = lastSeq.get(userId);
+    if (cached != null) {
+      return cached;
+    }
+    try (RocksIterator it = batch.iterator()) {
+      return newestSeq(it, userId);
+    }
+  }
+
+  private static long newestSeq(RocksIterator it, String userId) throws RocksDBException {
+    byte[] prefix = Bytes.key('i').id(userId).bytes();
+    it.seekForPrev(Bytes.key('i').id(userId).ceiling().bytes());
+    if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
+      return new Bytes.Reader(it.key(), prefix.length).i64();
+    }
+    it.status();
+    return 0;
+  }
+
+  @Override
+  public Future<List<InboxEvent>> after(String userId, long afterSeq, int limit) {
+    return engine.read(db -> {
+      List<InboxEvent> events = new ArrayList<>(Math.min(limit, 256));
+      byte[] prefix = Bytes.key('i').id(userId).bytes();
+      Map<Long, String> shared = new HashMap<>();
+      try (RocksIterator it = db.newIterator()) {
+        for (it.seek(rowKey(userId, Math.max(afterSeq + 1, 0)));
+             it.isValid() && Bytes.startsWith(it.key(), prefix) && events.size() < limit; it.next()) {
+          long seq = new Bytes.Reader(it.key(), prefix.length).i64();
+          byte[] row = it.value();
+          long eventId = new Bytes.Reader(row, 0).i64();
+          String sharedPayload = shared.get(eventId);
+          if (sharedPayload == null) {
+            sharedPayload = storedShared(db, eventId);
+            shared.put(eventId, sharedPayload);
+          }
+          events.add(new InboxEvent(userId, seq, eventId, storedPayload(row, sharedPayload), false));
+        }
+        it.status();
+      }
+      return events;
+    });
+  }
+
+  private static String storedShared(RocksDB db, long eventId) throws RocksDBException {
+    byte[] stored = db.get(Bytes.key('f').i64(eventId).bytes());
+    return stored == null ? null : new Bytes.Reader(stored, 0).text();
+  }
+
+  @Override
+  public Future<Long> latestSeq(String userId) {
+    return engine.read(db -> {
+      try (RocksIterator it = db.newIterator()) {
+        return newestSeq(it, userId);
+      }
+    });
+  }
+
+  static byte[] rowKey(String userId, long seq) {
+    return Bytes.key('i').id(userId).i64(seq).bytes();
+  }
+
+  static byte[] copyKey(long eventId, String userId) {
+    return Bytes.key('e').i64(eventId).id(userId).bytes();
+  }
+}
