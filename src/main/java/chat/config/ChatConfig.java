@@ -19,6 +19,7 @@ public final class ChatConfig {
       Map.entry("CHAT_PROFILE", "profile"),
       Map.entry("CHAT_NODE_ID", "nodeId"),
       Map.entry("CHAT_DATA_DIR", "dataDir"),
+      Map.entry("CHAT_STORE_ENGINE", "store.engine"),
       Map.entry("CHAT_HTTP_HOST", "http.host"),
       Map.entry("CHAT_HTTP_PORT", "http.port"),
       Map.entry("CHAT_HTTP_INSTANCES", "http.instances"),

@@ -21,6 +21,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -139,6 +140,18 @@ public final class RocksEngine {
     writerThread = new Thread(this::writeLoop, "rocksdb-writer");
     writerThread.setDaemon(true);
     writerThread.start();
+  }
+
+  /** Blocking, before the first write is queued: applies {@code rows} straight to the log, unsynced (an import). */
+  void putUnsynced(WriteBatch rows) throws RocksDBException {
+    try (WriteOptions unsynced = new WriteOptions()) {
+      db.write(unsynced, rows);
+    }
+  }
+
+  /** Blocking: one put, synced; with it every unsynced write before it is durable too (the log is one file). */
+  void putSynced(byte[] key, byte[] value) throws RocksDBException {
+    db.put(durable, key, value);
   }
 
   /** Called (on the writer thread) when a batch could not be made durable, so adapters drop write-side caches. */

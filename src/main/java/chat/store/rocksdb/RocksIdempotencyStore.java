@@ -24,12 +24,20 @@ final class RocksIdempotencyStore implements IdempotencyStore {
   /** The claim as part of a larger write, on the writer thread. */
   static long claim(RocksEngine.Batch batch, String senderId, String clientId, long candidateMsgId)
       throws RocksDBException {
-    byte[] key = Bytes.key('k').id(senderId).id(clientId).bytes();
+    byte[] key = key(senderId, clientId);
     byte[] held = batch.get(key);
     if (held != null) {
       return new Bytes.Reader(held, 0).i64();
     }
-    batch.put(key, Bytes.value().i64(candidateMsgId).bytes());
+    batch.put(key, value(candidateMsgId));
     return candidateMsgId;
+  }
+
+  static byte[] key(String senderId, String clientId) {
+    return Bytes.key('k').id(senderId).id(clientId).bytes();
+  }
+
+  static byte[] value(long msgId) {
+    return Bytes.value().i64(msgId).bytes();
   }
 }

@@ -88,7 +88,7 @@ final class RocksInboxStore implements InboxStore {
       Long newest = assigned.get(event.userId());
       long next = (newest != null ? newest : newestSeq(batch, event.userId())) + 1;
       batch.put(rowKey(event.userId(), next), row(event, shared));
-      batch.put(copyKey(event.eventId(), event.userId()), Bytes.value().i64(next).bytes());
+      batch.put(copyKey(event.eventId(), event.userId()), copyValue(next));
       assigned.put(event.userId(), next);
       seqOfCopy.put(event.eventId() + "/" + event.userId(), next);
       stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
@@ -100,7 +100,7 @@ final class RocksInboxStore implements InboxStore {
   /** The event's shared payload: as stored, or, for a new event, the one most of its events carry (then stored). */
   private static String sharedPayload(RocksEngine.Batch batch, List<InboxEvent> events, long eventId, boolean unseen)
       throws RocksDBException {
-    byte[] key = Bytes.key('f').i64(eventId).bytes();
+    byte[] key = sharedKey(eventId);
     byte[] stored = batch.get(key);
     if (stored != null) {
       if (unseen) {
@@ -109,17 +109,22 @@ final class RocksInboxStore implements InboxStore {
       return new Bytes.Reader(stored, 0).text();
     }
     String commonest = InboxPayloads.commonest(events, eventId);
-    batch.put(key, Bytes.value().text(commonest).bytes());
+    batch.put(key, sharedValue(commonest));
     return commonest;
   }
 
   private static byte[] row(InboxEvent event, String shared) {
-    Bytes row = Bytes.value().i64(event.eventId());
     if (event.payload().equals(shared)) {
-      return row.i8(SHARED).bytes();
+      return rowValue(event.eventId(), SHARED, null);
     }
     String members = Frames.membersBefore(event.payload(), shared);
-    return members != null ? row.i8(OWN_MEMBERS).text(members).bytes() : row.i8(OWN).text(event.payload()).bytes();
+    return members != null ? rowValue(event.eventId(), OWN_MEMBERS, members) : rowValue(event.eventId(), OWN, event.payload());
+  }
+
+  /** A row of table {@code i}: {@code text} is null for the form {@value #SHARED}. */
+  static byte[] rowValue(long eventId, int form, String text) {
+    Bytes row = Bytes.value().i64(eventId).i8(form);
+    return form == SHARED ? row.bytes() : row.text(text).bytes();
   }
 
   /** The payload of a stored row, given its event's shared payload. */
@@ -176,7 +181,7 @@ final class RocksInboxStore implements InboxStore {
   }
 
   private static String storedShared(RocksDB db, long eventId) throws RocksDBException {
-    byte[] stored = db.get(Bytes.key('f').i64(eventId).bytes());
+    byte[] stored = db.get(sharedKey(eventId));
     return stored == null ? null : new Bytes.Reader(stored, 0).text();
   }
 
@@ -191,6 +196,18 @@ final class RocksInboxStore implements InboxStore {
 
   static byte[] rowKey(String userId, long seq) {
     return Bytes.key('i').id(userId).i64(seq).bytes();
+  }
+
+  static byte[] sharedKey(long eventId) {
+    return Bytes.key('f').i64(eventId).bytes();
+  }
+
+  static byte[] sharedValue(String payload) {
+    return Bytes.value().text(payload).bytes();
+  }
+
+  static byte[] copyValue(long seq) {
+    return Bytes.value().i64(seq).bytes();
   }
 
   static byte[] copyKey(long eventId, String userId) {

@@ -43,8 +43,7 @@ final class RocksMessageStore implements MessageStore {
     if (stored != null) {
       return message(message.conversationId(), message.msgId(), stored);
     }
-    batch.put(key, Bytes.value().text(message.senderId()).text(message.senderDeviceId()).text(message.clientId())
-        .text(message.kind()).text(message.body()).i64(message.ts()).bytes());
+    batch.put(key, messageValue(message));
     for (String participant : participants) {
       byte[] stateKey = stateKey(participant, message.conversationId());
       byte[] state = batch.get(stateKey);
@@ -63,7 +62,7 @@ final class RocksMessageStore implements MessageStore {
         batch.put(recentKey(participant, newLast, message.conversationId()), new byte[0]);
       }
       long newUnread = unread + (Message.countsAsUnreadFor(message, participant) ? 1 : 0);
-      batch.put(stateKey, Bytes.value().i64(newLast).i64(newUnread).bytes());
+      batch.put(stateKey, stateValue(newLast, newUnread));
     }
     return message;
   }
@@ -102,7 +101,7 @@ final class RocksMessageStore implements MessageStore {
           }
         }
       }
-      batch.put(stateKey, Bytes.value().i64(last).i64(unread).bytes());
+      batch.put(stateKey, stateValue(last, unread));
       return null;
     });
   }
@@ -160,6 +159,15 @@ final class RocksMessageStore implements MessageStore {
 
   static byte[] messageKey(String conversationId, long msgId) {
     return Bytes.key('m').id(conversationId).i64(msgId).bytes();
+  }
+
+  static byte[] messageValue(Message message) {
+    return Bytes.value().text(message.senderId()).text(message.senderDeviceId()).text(message.clientId())
+        .text(message.kind()).text(message.body()).i64(message.ts()).bytes();
+  }
+
+  static byte[] stateValue(long lastMsgId, long unread) {
+    return Bytes.value().i64(lastMsgId).i64(unread).bytes();
   }
 
   static byte[] stateKey(String userId, String conversationId) {

@@ -14,24 +14,29 @@ import chat.store.ReceiptStore;
 import chat.store.RefreshTokenStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import chat.store.sqlite.SqliteStores;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded engine with its hot tables on RocksDB: history, conversation lists, inboxes and
  * idempotency keys (what every message writes) in {@code chat.rocksdb/} in the data dir, the rest
  * (accounts, tokens, groups, receipts, presence, push subscriptions, media) on the SQLite stores
- * they are given. See each adapter for its tables and keys.
+ * they are given. On its first start on a data dir the SQLite engine wrote, the hot tables move
+ * over ({@link SqliteImport}). See each adapter for its tables and keys.
  */
 public final class RocksStores implements EmbeddedStores {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksStores.class);
   private final Vertx vertx;
-  private final EmbeddedStores rest;
+  private final SqliteStores rest;
   private final RocksEngine engine;
   private final RocksIdempotencyStore idempotency;
   private final RocksMessageStore messages;
   private final RocksInboxStore inbox;
   private final RocksClaimedAppendStore claimedAppends;
 
-  public RocksStores(Vertx vertx, EmbeddedStores rest, Path dataDir, RocksEngine.Settings settings) {
+  public RocksStores(Vertx vertx, SqliteStores rest, Path dataDir, RocksEngine.Settings settings) {
     this.vertx = vertx;
     this.rest = rest;
     this.engine = new RocksEngine(dataDir.resolve("chat.rocksdb"), settings);
@@ -43,10 +48,25 @@ public final class RocksStores implements EmbeddedStores {
 
   @Override
   public Future<Void> open() {
-    return rest.open().compose(v -> vertx.executeBlocking(() -> {
-      engine.open();
-      return null;
-    }));
+    return rest.open()
+        .compose(v -> vertx.executeBlocking(() -> {
+          engine.open();
+          return null;
+        }))
+        .compose(v -> engine.read(db -> db.get(SqliteImport.DONE) != null))
+        .compose(imported -> imported ? Future.succeededFuture() : importFromSqlite());
+  }
+
+  /** The first start on a data dir the SQLite engine wrote (or a new one): its hot tables move over. */
+  private Future<Void> importFromSqlite() {
+    return rest.read(db -> SqliteImport.run(db, engine))
+        .onSuccess(rows -> {
+          if (rows > 0) {
+            LOG.info("moved {} rows of history, conversation lists, inboxes and idempotency keys from chat.db "
+                + "into chat.rocksdb", rows);
+          }
+        })
+        .mapEmpty();
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class SqliteEngine {
   /** A unit of database work run on one of the engine's threads. */
   @FunctionalInterface
   public interface Work<T> {
-    T run(Db db) throws SQLException;
+    T run(Db db) throws Exception;
   }
 
   /** A connection with its prepared statements cached; owned by exactly one thread. */

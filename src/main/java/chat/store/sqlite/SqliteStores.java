@@ -138,6 +138,11 @@ public final class SqliteStores implements EmbeddedStores {
     return media;
   }
 
+  /** Runs {@code work} on a reader connection: for a one-time import of these tables into another engine. */
+  public <T> Future<T> read(SqliteEngine.Work<T> work) {
+    return engine.read(work);
+  }
+
   @Override
   public ClaimedAppendStore claimedAppends() {
     return claimedAppends;
