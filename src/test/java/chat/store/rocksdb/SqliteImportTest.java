@@ -33,30 +33,22 @@ class SqliteImportTest {
   @DisplayName("moves history, conversation lists, inboxes and claims over, and new writes continue from them")
   void movesHotTables(Vertx vertx, VertxTestContext testContext) {
     SqliteStores sqlite = new SqliteStores(vertx, dataDir, 1, 64, 4000);
-    RocksStores[] rocks = new RocksStores[1];
-    sqlite.open()
-        .compose(v -> write(sqlite))
-        .compose(v -> readAll(sqlite))
-        .compose(before -> sqlite.close().map(before))
-        .compose(before -> {
-          rocks[0] = RocksStoresContractTest.onDataDir(vertx, dataDir);
-          return rocks[0].open().compose(v -> readAll(rocks[0])).map(after -> List.<Object>of(before, after));
-        })
-        .compose(both -> Future.all(
-                rocks[0].idempotency().claim("alice", "c1", 99),
-                rocks[0].inbox().append(List.of(InboxEvent.pending("bob", 3, SHARED), InboxEvent.pending("bob", 4, "{}"))))
-            .map(all -> List.<Object>of(both.get(0), both.get(1), all.<Long>resultAt(0),
-                all.<List<InboxEvent>>resultAt(1))))
-        .eventually(() -> rocks[0] == null ? Future.succeededFuture() : rocks[0].close())
-        .onComplete(testContext.succeeding(results -> testContext.verify(() -> {
-          assertThat(((List<?>) results.get(0)).get(0)).asList().hasSize(3); // the history had something to move
-          assertThat(results.get(1)).isEqualTo(results.get(0));
-          assertThat(results.get(2)).isEqualTo(1L); // the claim moved: the retry gets the first message's id
-          assertThat(results.get(3)).asList().containsExactly(
-              new InboxEvent("bob", 1, 3, SHARED, false), // a stored copy keeps its seq
-              new InboxEvent("bob", 3, 4, "{}", true)); // and a new one takes the next
-          testContext.completeNow();
-        })));
+    RocksStores rocks = RocksStoresContractTest.onDataDir(vertx, dataDir);
+    Future<List<Object>> before = sqlite.open().compose(v -> write(sqlite)).compose(v -> readAll(sqlite));
+    Future<List<Object>> after = before.compose(v -> sqlite.close()).compose(v -> rocks.open())
+        .compose(v -> readAll(rocks));
+    Future<Long> claim = after.compose(v -> rocks.idempotency().claim("alice", "c1", 99));
+    Future<List<InboxEvent>> appended = claim.compose(v -> rocks.inbox().append(
+        List.of(InboxEvent.pending("bob", 3, SHARED), InboxEvent.pending("bob", 4, "{}"))));
+    appended.eventually(rocks::close).onComplete(testContext.succeeding(done -> testContext.verify(() -> {
+      assertThat(before.result().get(0)).asList().hasSize(3); // the history had something to move
+      assertThat(after.result()).isEqualTo(before.result());
+      assertThat(claim.result()).isEqualTo(1L); // the claim moved: the retry gets the first message's id
+      assertThat(appended.result()).containsExactly(
+          new InboxEvent("bob", 1, 3, SHARED, false), // a stored copy keeps its seq
+          new InboxEvent("bob", 3, 4, "{}", true)); // and a new one takes the next
+      testContext.completeNow();
+    })));
   }
 
   @Test
@@ -64,17 +56,15 @@ class SqliteImportTest {
   void importsOnce(Vertx vertx, VertxTestContext testContext) {
     RocksStores first = RocksStoresContractTest.onDataDir(vertx, dataDir);
     SqliteStores sqlite = new SqliteStores(vertx, dataDir, 1, 64, 4000);
-    first.open().compose(v -> first.close())
-        .compose(v -> sqlite.open()).compose(v -> write(sqlite)).compose(v -> sqlite.close())
-        .compose(v -> {
-          RocksStores again = RocksStoresContractTest.onDataDir(vertx, dataDir);
-          return again.open().compose(v2 -> again.messages().page(ALICE_BOB, null, 10))
-              .eventually(again::close);
-        })
-        .onComplete(testContext.succeeding(page -> testContext.verify(() -> {
-          assertThat(page).isEmpty();
-          testContext.completeNow();
-        })));
+    RocksStores again = RocksStoresContractTest.onDataDir(vertx, dataDir);
+    Future<Void> sqliteWrote = first.open().compose(v -> first.close())
+        .compose(v -> sqlite.open()).compose(v -> write(sqlite)).compose(v -> sqlite.close());
+    Future<List<Message>> page = sqliteWrote.compose(v -> again.open())
+        .compose(v -> again.messages().page(ALICE_BOB, null, 10));
+    page.eventually(again::close).onComplete(testContext.succeeding(done -> testContext.verify(() -> {
+      assertThat(page.result()).isEmpty();
+      testContext.completeNow();
+    })));
   }
 
   /** Two conversations, a claim, and inbox rows of every form: shared, own members, own payload. */
