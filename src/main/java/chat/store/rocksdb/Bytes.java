@@ -77,12 +77,11 @@ final class Bytes {
     return this;
   }
 
-  /** Bytes that sort after every key that starts with these. */
-  Bytes ceiling() {
-    ensure(16);
-    Arrays.fill(buf, len, len + 16, (byte) 0xFF);
-    len += 16;
-    return this;
+  /** Bytes that sort after every key that starts with {@code prefix}. */
+  static byte[] ceiling(byte[] prefix) {
+    byte[] ceiling = Arrays.copyOf(prefix, prefix.length + 16);
+    Arrays.fill(ceiling, prefix.length, ceiling.length, (byte) 0xFF);
+    return ceiling;
   }
 
   byte[] bytes() {

@@ -14,10 +14,12 @@ import java.util.List;
  */
 final class RocksClaimedAppendStore implements ClaimedAppendStore {
   private final RocksEngine engine;
+  private final RocksMessageStore messages;
   private final RocksInboxStore inbox;
 
-  RocksClaimedAppendStore(RocksEngine engine, RocksInboxStore inbox) {
+  RocksClaimedAppendStore(RocksEngine engine, RocksMessageStore messages, RocksInboxStore inbox) {
     this.engine = engine;
+    this.messages = messages;
     this.inbox = inbox;
   }
 
@@ -29,7 +31,8 @@ final class RocksClaimedAppendStore implements ClaimedAppendStore {
       if (msgId != candidate.msgId()) {
         return new ClaimedAppend(msgId, List.of());
       }
-      RocksMessageStore.append(batch, candidate, participants);
+      // a msgId is minted once; were one ever reused, the inbox append finds its event and fails the write
+      messages.appendNew(batch, candidate, participants);
       return new ClaimedAppend(msgId, inbox.appendUnseen(batch, events));
     });
   }

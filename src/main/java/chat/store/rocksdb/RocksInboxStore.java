@@ -93,7 +93,7 @@ final class RocksInboxStore implements InboxStore {
       seqOfCopy.put(event.eventId() + "/" + event.userId(), next);
       stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
     }
-    lastSeq.putAll(assigned); // only once every put of this write went through
+    batch.onSuccess(() -> lastSeq.putAll(assigned));
     return stored;
   }
 
@@ -140,26 +140,16 @@ final class RocksInboxStore implements InboxStore {
     if (cached != null) {
       return cached;
     }
-    try (RocksIterator it = batch.iterator()) {
-      return newestSeq(it, userId);
-    }
-  }
-
-  private static long newestSeq(RocksIterator it, String userId) throws RocksDBException {
-    byte[] prefix = Bytes.key('i').id(userId).bytes();
-    it.seekForPrev(Bytes.key('i').id(userId).ceiling().bytes());
-    if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
-      return new Bytes.Reader(it.key(), prefix.length).i64();
-    }
-    it.status();
-    return 0;
+    byte[] prefix = rowPrefix(userId);
+    byte[] last = batch.lastKey(prefix);
+    return last == null ? 0 : new Bytes.Reader(last, prefix.length).i64();
   }
 
   @Override
   public Future<List<InboxEvent>> after(String userId, long afterSeq, int limit) {
     return engine.read(db -> {
       List<InboxEvent> events = new ArrayList<>(Math.min(limit, 256));
-      byte[] prefix = Bytes.key('i').id(userId).bytes();
+      byte[] prefix = rowPrefix(userId);
       Map<Long, String> shared = new HashMap<>();
       try (RocksIterator it = db.newIterator()) {
         for (it.seek(rowKey(userId, Math.max(afterSeq + 1, 0)));
@@ -188,10 +178,20 @@ final class RocksInboxStore implements InboxStore {
   @Override
   public Future<Long> latestSeq(String userId) {
     return engine.read(db -> {
+      byte[] prefix = rowPrefix(userId);
       try (RocksIterator it = db.newIterator()) {
-        return newestSeq(it, userId);
+        it.seekForPrev(Bytes.ceiling(prefix));
+        if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
+          return new Bytes.Reader(it.key(), prefix.length).i64();
+        }
+        it.status();
+        return 0L;
       }
     });
+  }
+
+  private static byte[] rowPrefix(String userId) {
+    return Bytes.key('i').id(userId).bytes();
   }
 
   static byte[] rowKey(String userId, long seq) {

@@ -6,7 +6,10 @@ import chat.store.Message;
 import chat.store.MessageStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -22,38 +25,53 @@ import org.rocksdb.Snapshot;
  * Table {@code c}: key (user id, conversation id); value last msgId, unread count.
  * Table {@code r}: key (user id, last msgId, conversation id), no value: the user's conversations by
  * recency, so the list is a backward scan. Each append moves a participant's {@code r} key (a
- * delete and a put) along with the new {@code c} value.
+ * delete and a put) along with the new {@code c} value. The writer keeps recently touched {@code c}
+ * values in a bounded cache, so an append usually reads nothing.
  */
 final class RocksMessageStore implements MessageStore {
+  private static final int STATE_CACHE_ENTRIES = 100_000;
+
+  /** A user's row of a conversation list: the newest msgId and the unread count. */
+  private record State(long last, long unread) {
+  }
+
+  private record StateKey(String userId, String conversationId) {
+  }
+
   private final RocksEngine engine;
+  /** (user, conversation) → state, of the open batch or durable; touched only on the writer thread. */
+  private final Map<StateKey, State> states = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<StateKey, State> eldest) {
+      return size() > STATE_CACHE_ENTRIES;
+    }
+  };
 
   RocksMessageStore(RocksEngine engine) {
     this.engine = engine;
+    engine.onRollback(states::clear);
   }
 
   @Override
   public Future<Message> append(Message message, List<String> participants) {
-    return engine.write(batch -> append(batch, message, participants));
+    return engine.write(batch -> {
+      byte[] stored = batch.get(messageKey(message.conversationId(), message.msgId()));
+      return stored != null ? message(message.conversationId(), message.msgId(), stored)
+          : appendNew(batch, message, participants);
+    });
   }
 
-  /** The append as part of a larger write, on the writer thread. */
-  static Message append(RocksEngine.Batch batch, Message message, List<String> participants) throws RocksDBException {
-    byte[] key = messageKey(message.conversationId(), message.msgId());
-    byte[] stored = batch.get(key);
-    if (stored != null) {
-      return message(message.conversationId(), message.msgId(), stored);
-    }
-    batch.put(key, messageValue(message));
+  /**
+   * The append of a message whose msgId nothing is stored under (one claimed in the same write), as
+   * part of a larger write on the writer thread: nothing is looked up but the participants' states.
+   */
+  Message appendNew(RocksEngine.Batch batch, Message message, List<String> participants) throws RocksDBException {
+    batch.put(messageKey(message.conversationId(), message.msgId()), messageValue(message));
+    Map<StateKey, State> updated = new HashMap<>();
     for (String participant : participants) {
-      byte[] stateKey = stateKey(participant, message.conversationId());
-      byte[] state = batch.get(stateKey);
-      long last = 0;
-      long unread = 0;
-      if (state != null) {
-        Bytes.Reader reader = new Bytes.Reader(state, 0);
-        last = reader.i64();
-        unread = reader.i64();
-      }
+      StateKey key = new StateKey(participant, message.conversationId());
+      State state = state(batch, key);
+      long last = state == null ? 0 : state.last();
       long newLast = Math.max(last, message.msgId());
       if (newLast != last) {
         if (state != null) {
@@ -61,10 +79,26 @@ final class RocksMessageStore implements MessageStore {
         }
         batch.put(recentKey(participant, newLast, message.conversationId()), new byte[0]);
       }
-      long newUnread = unread + (Message.countsAsUnreadFor(message, participant) ? 1 : 0);
-      batch.put(stateKey, stateValue(newLast, newUnread));
+      State next = new State(newLast, (state == null ? 0 : state.unread())
+          + (Message.countsAsUnreadFor(message, participant) ? 1 : 0));
+      batch.put(stateKey(participant, message.conversationId()), stateValue(next.last(), next.unread()));
+      updated.put(key, next);
     }
+    batch.onSuccess(() -> states.putAll(updated));
     return message;
+  }
+
+  private State state(RocksEngine.Batch batch, StateKey key) throws RocksDBException {
+    State cached = states.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] stored = batch.get(stateKey(key.userId(), key.conversationId()));
+    if (stored == null) {
+      return null;
+    }
+    Bytes.Reader reader = new Bytes.Reader(stored, 0);
+    return new State(reader.i64(), reader.i64());
   }
 
   @Override
@@ -78,30 +112,27 @@ final class RocksMessageStore implements MessageStore {
   @Override
   public Future<Void> markRead(String userId, String conversationId, long upTo) {
     return engine.write(batch -> {
-      byte[] stateKey = stateKey(userId, conversationId);
-      byte[] state = batch.get(stateKey);
+      StateKey key = new StateKey(userId, conversationId);
+      State state = state(batch, key);
       if (state == null) {
         return null;
       }
-      long last = new Bytes.Reader(state, 0).i64();
-      long unread = 0;
-      if (last > upTo) { // only the unread tail is counted
-        byte[] prefix = Bytes.key('m').id(conversationId).bytes();
-        try (RocksIterator it = batch.iterator()) {
-          for (it.seek(messageKey(conversationId, Math.max(upTo + 1, 0))); it.isValid() && Bytes.startsWith(it.key(), prefix);
-               it.next()) {
-            Bytes.Reader row = new Bytes.Reader(it.value(), 0);
-            String sender = row.text();
-            row.text(); // device
-            row.text(); // client id
-            String kind = row.text();
-            if (!sender.equals(userId) && !Message.SYSTEM_KIND.equals(kind)) {
-              unread++;
-            }
-          }
-        }
+      long[] unread = {0};
+      if (state.last() > upTo) { // only the unread tail is counted
+        batch.scan(messageKey(conversationId, Math.max(upTo + 1, 0)), Bytes.key('m').id(conversationId).bytes(),
+            (messageKey, value) -> {
+              Bytes.Reader row = new Bytes.Reader(value, 0);
+              String sender = row.text();
+              row.text(); // device
+              row.text(); // client id
+              if (!sender.equals(userId) && !Message.SYSTEM_KIND.equals(row.text())) {
+                unread[0]++;
+              }
+            });
       }
-      batch.put(stateKey, stateValue(last, unread));
+      State read = new State(state.last(), unread[0]);
+      batch.put(stateKey(userId, conversationId), stateValue(read.last(), read.unread()));
+      batch.onSuccess(() -> states.put(key, read));
       return null;
     });
   }
@@ -133,7 +164,7 @@ final class RocksMessageStore implements MessageStore {
       Snapshot snapshot = db.getSnapshot(); // the list, its last messages and unread counts from one moment
       try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot);
            RocksIterator it = db.newIterator(atSnapshot)) {
-        for (it.seekForPrev(Bytes.key('r').id(userId).ceiling().bytes());
+        for (it.seekForPrev(Bytes.ceiling(prefix));
              it.isValid() && Bytes.startsWith(it.key(), prefix) && list.size() < limit; it.prev()) {
           Bytes.Reader key = new Bytes.Reader(it.key(), prefix.length);
           long lastMsgId = key.i64();

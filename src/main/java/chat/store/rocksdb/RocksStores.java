@@ -43,7 +43,7 @@ public final class RocksStores implements EmbeddedStores {
     this.idempotency = new RocksIdempotencyStore(engine);
     this.messages = new RocksMessageStore(engine);
     this.inbox = new RocksInboxStore(engine);
-    this.claimedAppends = new RocksClaimedAppendStore(engine, inbox);
+    this.claimedAppends = new RocksClaimedAppendStore(engine, messages, inbox);
   }
 
   @Override

@@ -1,0 +1,136 @@
+package chat.store.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The RocksDB engine's batch")
+class RocksEngineTest {
+  private static final byte[] PREFIX = bytes("p/");
+
+  @TempDir
+  Path dir;
+  private RocksEngine engine;
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @BeforeEach
+  void open(Vertx vertx, VertxTestContext testContext) {
+    engine = new RocksEngine(dir, new RocksEngine.Settings(1, 64, 4L << 20, 8L << 20));
+    vertx.executeBlocking(() -> {
+      engine.open();
+      return null;
+    }).onComplete(testContext.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void close(Vertx vertx, VertxTestContext testContext) {
+    release.countDown();
+    vertx.executeBlocking(() -> {
+      engine.close();
+      return null;
+    }).onComplete(testContext.succeedingThenComplete());
+  }
+
+  @Test
+  @DisplayName("lets a write read what earlier writes of its batch put, and drops the puts of a write that throws")
+  void readsItsBatchAndDropsAFailedWrite(VertxTestContext testContext) {
+    holdWriter(); // what is queued next runs as one batch
+    Future<Void> first = engine.write(batch -> {
+      batch.put(bytes("p/a"), bytes("1"));
+      return null;
+    });
+    Future<String> failing = engine.write(batch -> {
+      batch.put(bytes("p/b"), bytes("2"));
+      throw new IllegalStateException("this write fails");
+    });
+    Future<List<String>> third = engine.write(batch -> List.of(string(batch.get(bytes("p/a"))),
+        String.valueOf(batch.get(bytes("p/b"))), String.join(",", scan(batch, PREFIX)), string(batch.lastKey(PREFIX))));
+    release.countDown();
+    Future.join(first, failing, third)
+        .transform(done -> engine.read(db -> String.valueOf(db.get(bytes("p/b")))))
+        .onComplete(testContext.succeeding(durableB -> testContext.verify(() -> {
+          assertThat(failing.failed()).isTrue();
+          assertThat(third.result()).containsExactly("1", "null", "p/a=1", "p/a");
+          assertThat(durableB).isEqualTo("null");
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("scans durable keys with the batch's puts and deletes merged in, in key order")
+  void scansMergedWithBatch(VertxTestContext testContext) {
+    Future<Void> durable = engine.write(batch -> {
+      for (String key : List.of("p/1", "p/3", "p/5", "q/0")) {
+        batch.put(bytes(key), bytes("old"));
+      }
+      return null;
+    });
+    Future<List<String>> merged = durable.compose(v -> {
+      holdWriter();
+      Future<Void> changes = engine.write(batch -> {
+        batch.delete(bytes("p/3"));
+        batch.put(bytes("p/2"), bytes("new"));
+        batch.put(bytes("p/5"), bytes("new"));
+        return null;
+      });
+      Future<List<String>> views = engine.write(batch -> {
+        batch.put(bytes("p/4"), bytes("mine"));
+        List<String> seen = new ArrayList<>(scan(batch, PREFIX));
+        seen.add(string(batch.lastKey(PREFIX)));
+        batch.delete(bytes("p/5"));
+        seen.add(string(batch.lastKey(PREFIX)));
+        seen.add(String.join(",", scanFrom(batch, bytes("p/3"))));
+        return seen;
+      });
+      release.countDown();
+      return changes.compose(v2 -> views);
+    });
+    merged.onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+      assertThat(seen).containsExactly("p/1=old", "p/2=new", "p/4=mine", "p/5=new", "p/5", "p/4", "p/4=mine");
+      testContext.completeNow();
+    })));
+  }
+
+  /** Queues a write that holds the writer until {@link #release} opens. */
+  private void holdWriter() {
+    engine.write(batch -> {
+      release.await();
+      return null;
+    });
+  }
+
+  private static List<String> scan(RocksEngine.Batch batch, byte[] prefix) throws org.rocksdb.RocksDBException {
+    List<String> seen = new ArrayList<>();
+    batch.scan(prefix, prefix, (key, value) -> seen.add(string(key) + "=" + string(value)));
+    return seen;
+  }
+
+  private static List<String> scanFrom(RocksEngine.Batch batch, byte[] from) throws org.rocksdb.RocksDBException {
+    List<String> seen = new ArrayList<>();
+    batch.scan(from, PREFIX, (key, value) -> seen.add(string(key) + "=" + string(value)));
+    return seen;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String string(byte[] b) {
+    return b == null ? "null" : new String(b, StandardCharsets.UTF_8);
+  }
+}
