@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -24,8 +27,10 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -66,7 +71,66 @@ public final class RocksEngine {
   /** A read's work, run on a reader thread against the last durable state. */
   @FunctionalInterface
   public interface Read<T> {
-    T run(RocksDB db) throws RocksDBException;
+    T run(Reader reader) throws RocksDBException;
+  }
+
+  /** The database as of the last synced batch: readers never see a write that is not yet durable. */
+  public static final class Reader {
+    private final RocksDB db;
+    private final ReadOptions atView;
+
+    private Reader(RocksDB db, ReadOptions atView) {
+      this.db = db;
+      this.atView = atView;
+    }
+
+    public byte[] get(byte[] key) throws RocksDBException {
+      return db.get(atView, key);
+    }
+
+    /** An iterator; the caller closes it. */
+    public RocksIterator newIterator() {
+      return db.newIterator(atView);
+    }
+  }
+
+  /**
+   * A snapshot taken right after a batch reached the memtables, published to readers once the log
+   * holding that batch is synced; released when it is replaced and no reader holds it any more.
+   */
+  private static final class View {
+    private final RocksDB db;
+    private final Snapshot snapshot;
+    private final ReadOptions options;
+    private final AtomicInteger holders = new AtomicInteger(1);
+
+    View(RocksDB db) {
+      this.db = db;
+      this.snapshot = db.getSnapshot();
+      this.options = new ReadOptions().setSnapshot(snapshot);
+    }
+
+    boolean acquire() {
+      int n;
+      do {
+        n = holders.get();
+        if (n == 0) {
+          return false;
+        }
+      } while (!holders.compareAndSet(n, n + 1));
+      return true;
+    }
+
+    void release() {
+      if (holders.decrementAndGet() == 0) {
+        db.releaseSnapshot(snapshot);
+        options.close();
+      }
+    }
+  }
+
+  /** A batch in the memtables and the log, waiting for the log's sync; {@code view} null when it put nothing. */
+  private record Written(List<Pending<Work<?>>> pending, Object[] results, Throwable[] failures, View view) {
   }
 
   /**
@@ -224,9 +288,14 @@ public final class RocksEngine {
   private final GroupCommit<Work<?>> queue = new GroupCommit<>();
   private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> natives = new ArrayList<>();
+  private final BlockingQueue<Written> toSync = new LinkedBlockingQueue<>();
+  private final Written syncerStop = new Written(List.of(), new Object[0], new Throwable[0], null);
+  private final AtomicReference<View> view = new AtomicReference<>();
   private RocksDB db;
   private WriteOptions durable;
+  private WriteOptions unsynced;
   private Thread writerThread;
+  private Thread syncerThread;
   private ExecutorService readers;
 
   public RocksEngine(Path dir, Settings settings) {
@@ -249,14 +318,19 @@ public final class RocksEngine {
         .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
     // fsync of the log at every group commit: an acked write survives power loss, not just a crash
     durable = new WriteOptions().setSync(true);
-    natives.addAll(List.of(durable, options, bloom, blockCache));
+    unsynced = new WriteOptions();
+    natives.addAll(List.of(durable, unsynced, options, bloom, blockCache));
     db = RocksDB.open(options, dir.toString());
+    view.set(new View(db));
     AtomicInteger readerNo = new AtomicInteger();
     readers = Executors.newFixedThreadPool(settings.readerThreads(), r -> {
       Thread t = new Thread(r, "rocksdb-reader-" + readerNo.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
+    syncerThread = new Thread(this::syncLoop, "rocksdb-syncer");
+    syncerThread.setDaemon(true);
+    syncerThread.start();
     writerThread = new Thread(this::writeLoop, "rocksdb-writer");
     writerThread.setDaemon(true);
     writerThread.start();
@@ -264,14 +338,16 @@ public final class RocksEngine {
 
   /** Blocking, before the first write is queued: applies {@code rows} straight to the log, unsynced (an import). */
   void putUnsynced(WriteBatch rows) throws RocksDBException {
-    try (WriteOptions unsynced = new WriteOptions()) {
-      db.write(unsynced, rows);
-    }
+    db.write(unsynced, rows);
   }
 
-  /** Blocking: one put, synced; with it every unsynced write before it is durable too (the log is one file). */
+  /**
+   * Blocking, before the first write is queued: one put, synced; with it every unsynced write before
+   * it is durable too (the log is one file), and readers see them all.
+   */
   void putSynced(byte[] key, byte[] value) throws RocksDBException {
     db.put(durable, key, value);
+    view.getAndSet(new View(db)).release();
   }
 
   /** Called (on the writer thread) when a batch could not be made durable, so adapters drop write-side caches. */
@@ -286,7 +362,17 @@ public final class RocksEngine {
 
   /** Runs a read on a reader thread against the last durable state. */
   public <T> Future<T> read(Read<T> read) {
-    return GroupCommit.read(readers, () -> read.run(db));
+    return GroupCommit.read(readers, () -> {
+      View current;
+      do {
+        current = view.get();
+      } while (!current.acquire()); // lost a race with its release: the next one is already published
+      try {
+        return read.run(new Reader(db, current.options));
+      } finally {
+        current.release();
+      }
+    });
   }
 
   private void writeLoop() {
@@ -302,16 +388,22 @@ public final class RocksEngine {
           return;
         }
         if (!pending.isEmpty()) {
-          runBatch(batch, pending);
+          toSync.add(runBatch(batch, new ArrayList<>(pending)));
         }
         pending.clear();
       }
     } finally {
+      toSync.add(syncerStop);
       batch.close();
     }
   }
 
-  private void runBatch(Batch batch, List<Pending<Work<?>>> pending) {
+  /**
+   * Runs a batch's writes and puts them in the memtables and the log, unsynced: the syncer syncs the
+   * log while this thread runs the next batch, so the writer's CPU and the disk's fsync overlap
+   * instead of taking turns. Nothing is visible to readers or completed before the sync.
+   */
+  private Written runBatch(Batch batch, List<Pending<Work<?>>> pending) {
     Object[] results = new Object[pending.size()];
     Throwable[] failures = new Throwable[pending.size()];
     batch.clear();
@@ -324,22 +416,68 @@ public final class RocksEngine {
         batch.dropWrite();
       }
     }
+    if (batch.writes.count() == 0) {
+      return new Written(pending, results, failures, null);
+    }
     try {
-      if (batch.writes.count() > 0) {
-        db.write(durable, batch.writes);
-      }
+      db.write(unsynced, batch.writes);
+      return new Written(pending, results, failures, new View(db));
     } catch (Throwable writeFailure) {
       LOG.error("group commit of {} writes failed", pending.size(), writeFailure);
-      failAll(pending, failures, writeFailure);
+      Arrays.fill(failures, writeFailure);
+      rollbackListeners.forEach(Runnable::run);
+      return new Written(pending, results, failures, null);
     }
-    GroupCommit.completeAll(pending, results, failures);
   }
 
-  private void failAll(List<Pending<Work<?>>> pending, Throwable[] failures, Throwable cause) {
-    for (int i = 0; i < pending.size(); i++) {
-      failures[i] = cause;
+  /**
+   * Syncs the log for every batch written since the last sync (one fsync for all of them), then
+   * shows readers the newest of those batches and completes their writes, in the order written.
+   * A batch that put nothing still waits for the batches before it: its results (a held claim, say)
+   * may rest on them.
+   */
+  private void syncLoop() {
+    List<Written> group = new ArrayList<>();
+    boolean more = true;
+    while (more) {
+      try {
+        group.add(toSync.take());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      toSync.drainTo(group);
+      more = !group.remove(syncerStop);
+      View newest = null;
+      for (Written written : group) {
+        if (written.view() != null) {
+          if (newest != null) {
+            newest.release();
+          }
+          newest = written.view();
+        }
+      }
+      Throwable syncFailure = null;
+      if (newest != null) {
+        try {
+          db.syncWal();
+          view.getAndSet(newest).release();
+        } catch (Throwable e) {
+          // the batches stay in the memtables (a later sync makes them durable) but their callers hear
+          // of a failure; a retried send then finds its claim and gets the same msgId
+          LOG.error("syncing the RocksDB log failed", e);
+          syncFailure = e;
+          newest.release();
+        }
+      }
+      for (Written written : group) {
+        if (syncFailure != null) {
+          Arrays.fill(written.failures(), syncFailure);
+        }
+        GroupCommit.completeAll(written.pending(), written.results(), written.failures());
+      }
+      group.clear();
     }
-    rollbackListeners.forEach(Runnable::run);
   }
 
   /** Blocking: runs queued writes, then closes the database. Call from a worker thread. */
@@ -347,12 +485,14 @@ public final class RocksEngine {
     queue.close();
     if (writerThread != null) {
       writerThread.join(TimeUnit.SECONDS.toMillis(30));
+      syncerThread.join(TimeUnit.SECONDS.toMillis(30));
     }
     if (readers != null) {
       readers.shutdown();
       readers.awaitTermination(10, TimeUnit.SECONDS);
     }
     if (db != null) {
+      view.get().release();
       db.close();
     }
     for (AutoCloseable nativeObject : natives) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
@@ -147,11 +146,11 @@ final class RocksInboxStore implements InboxStore {
 
   @Override
   public Future<List<InboxEvent>> after(String userId, long afterSeq, int limit) {
-    return engine.read(db -> {
+    return engine.read(reader -> {
       List<InboxEvent> events = new ArrayList<>(Math.min(limit, 256));
       byte[] prefix = rowPrefix(userId);
       Map<Long, String> shared = new HashMap<>();
-      try (RocksIterator it = db.newIterator()) {
+      try (RocksIterator it = reader.newIterator()) {
         for (it.seek(rowKey(userId, Math.max(afterSeq + 1, 0)));
              it.isValid() && Bytes.startsWith(it.key(), prefix) && events.size() < limit; it.next()) {
           long seq = new Bytes.Reader(it.key(), prefix.length).i64();
@@ -159,7 +158,7 @@ final class RocksInboxStore implements InboxStore {
           long eventId = new Bytes.Reader(row, 0).i64();
           String sharedPayload = shared.get(eventId);
           if (sharedPayload == null) {
-            sharedPayload = storedShared(db, eventId);
+            sharedPayload = storedShared(reader, eventId);
             shared.put(eventId, sharedPayload);
           }
           events.add(new InboxEvent(userId, seq, eventId, storedPayload(row, sharedPayload), false));
@@ -170,16 +169,16 @@ final class RocksInboxStore implements InboxStore {
     });
   }
 
-  private static String storedShared(RocksDB db, long eventId) throws RocksDBException {
-    byte[] stored = db.get(sharedKey(eventId));
+  private static String storedShared(RocksEngine.Reader reader, long eventId) throws RocksDBException {
+    byte[] stored = reader.get(sharedKey(eventId));
     return stored == null ? null : new Bytes.Reader(stored, 0).text();
   }
 
   @Override
   public Future<Long> latestSeq(String userId) {
-    return engine.read(db -> {
+    return engine.read(reader -> {
       byte[] prefix = rowPrefix(userId);
-      try (RocksIterator it = db.newIterator()) {
+      try (RocksIterator it = reader.newIterator()) {
         it.seekForPrev(Bytes.ceiling(prefix));
         if (it.isValid() && Bytes.startsWith(it.key(), prefix)) {
           return new Bytes.Reader(it.key(), prefix.length).i64();

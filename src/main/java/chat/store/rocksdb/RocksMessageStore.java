@@ -11,11 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Snapshot;
 
 /**
  * History and conversation lists in RocksDB.
@@ -103,8 +100,8 @@ final class RocksMessageStore implements MessageStore {
 
   @Override
   public Future<Optional<Message>> find(String conversationId, long msgId) {
-    return engine.read(db -> {
-      byte[] stored = db.get(messageKey(conversationId, msgId));
+    return engine.read(reader -> {
+      byte[] stored = reader.get(messageKey(conversationId, msgId));
       return Optional.ofNullable(stored == null ? null : message(conversationId, msgId, stored));
     });
   }
@@ -139,14 +136,14 @@ final class RocksMessageStore implements MessageStore {
 
   @Override
   public Future<List<Message>> page(String conversationId, Long beforeMsgId, int limit) {
-    return engine.read(db -> {
+    return engine.read(reader -> {
       List<Message> page = new ArrayList<>(limit);
       long before = beforeMsgId == null ? Long.MAX_VALUE : beforeMsgId;
       if (before <= 0) {
         return page;
       }
       byte[] prefix = Bytes.key('m').id(conversationId).bytes();
-      try (RocksIterator it = db.newIterator()) {
+      try (RocksIterator it = reader.newIterator()) {
         for (it.seekForPrev(messageKey(conversationId, before - 1));
              it.isValid() && Bytes.startsWith(it.key(), prefix) && page.size() < limit; it.prev()) {
           page.add(message(conversationId, new Bytes.Reader(it.key(), prefix.length).i64(), it.value()));
@@ -158,30 +155,27 @@ final class RocksMessageStore implements MessageStore {
 
   @Override
   public Future<List<ConversationSummary>> conversations(String userId, int limit) {
-    return engine.read(db -> {
+    // a reader's view is one snapshot: the list, its last messages and unread counts from one moment
+    return engine.read(reader -> {
       List<ConversationSummary> list = new ArrayList<>();
       byte[] prefix = Bytes.key('r').id(userId).bytes();
-      Snapshot snapshot = db.getSnapshot(); // the list, its last messages and unread counts from one moment
-      try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot);
-           RocksIterator it = db.newIterator(atSnapshot)) {
+      try (RocksIterator it = reader.newIterator()) {
         for (it.seekForPrev(Bytes.ceiling(prefix));
              it.isValid() && Bytes.startsWith(it.key(), prefix) && list.size() < limit; it.prev()) {
           Bytes.Reader key = new Bytes.Reader(it.key(), prefix.length);
           long lastMsgId = key.i64();
           String conversationId = key.id();
-          list.add(summary(db, atSnapshot, userId, conversationId, lastMsgId));
+          list.add(summary(reader, userId, conversationId, lastMsgId));
         }
-      } finally {
-        db.releaseSnapshot(snapshot);
       }
       return list;
     });
   }
 
-  private static ConversationSummary summary(RocksDB db, ReadOptions atSnapshot, String userId, String conversationId,
+  private static ConversationSummary summary(RocksEngine.Reader reader, String userId, String conversationId,
                                              long lastMsgId) throws RocksDBException {
-    Message last = message(conversationId, lastMsgId, db.get(atSnapshot, messageKey(conversationId, lastMsgId)));
-    Bytes.Reader state = new Bytes.Reader(db.get(atSnapshot, stateKey(userId, conversationId)), 0);
+    Message last = message(conversationId, lastMsgId, reader.get(messageKey(conversationId, lastMsgId)));
+    Bytes.Reader state = new Bytes.Reader(reader.get(stateKey(userId, conversationId)), 0);
     state.i64();
     ConversationId id = ConversationId.parse(conversationId);
     return new ConversationSummary(id.value(), id.isDirect() ? "direct" : "group",

@@ -53,7 +53,7 @@ public final class RocksStores implements EmbeddedStores {
           engine.open();
           return null;
         }))
-        .compose(v -> engine.read(db -> db.get(SqliteImport.DONE) != null))
+        .compose(v -> engine.read(reader -> reader.get(SqliteImport.DONE) != null))
         .compose(imported -> imported ? Future.succeededFuture() : importFromSqlite());
   }
 
@@ -79,8 +79,8 @@ public final class RocksStores implements EmbeddedStores {
 
   @Override
   public Future<Void> ping() {
-    return rest.ping().compose(v -> engine.read(db -> {
-      db.getLatestSequenceNumber();
+    return rest.ping().compose(v -> engine.read(reader -> {
+      reader.get(SqliteImport.DONE);
       return null;
     }));
   }

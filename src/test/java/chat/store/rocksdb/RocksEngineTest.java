@@ -62,7 +62,7 @@ class RocksEngineTest {
         String.valueOf(batch.get(bytes("p/b"))), String.join(",", scan(batch, PREFIX)), string(batch.lastKey(PREFIX))));
     release.countDown();
     Future.join(first, failing, third)
-        .transform(done -> engine.read(db -> String.valueOf(db.get(bytes("p/b")))))
+        .transform(done -> engine.read(reader -> String.valueOf(reader.get(bytes("p/b")))))
         .onComplete(testContext.succeeding(durableB -> testContext.verify(() -> {
           assertThat(failing.failed()).isTrue();
           assertThat(third.result()).containsExactly("1", "null", "p/a=1", "p/a");
