@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RocksEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RocksEngine.class);
+  private static final int MAX_OPEN_TABLE_FILES = 500;
 
   static {
     RocksDB.loadLibrary(); // before any RocksDB object is made: its classes need the native library
@@ -313,6 +314,9 @@ public final class RocksEngine {
         .setWriteBufferSize(settings.writeBufferBytes())
         .setMaxWriteBufferNumber(3)
         .setMaxBackgroundJobs(2)
+        // table files kept open at most (an LRU beyond): unbounded, a large database would eat into the
+        // open-file cap that client sockets need (docs/operations.md, "Limits and open files")
+        .setMaxOpenFiles(MAX_OPEN_TABLE_FILES)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setKeepLogFileNum(3)
         .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
