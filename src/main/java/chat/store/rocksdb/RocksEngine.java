@@ -56,7 +56,12 @@ public final class RocksEngine {
   private static final int MAX_OPEN_TABLE_FILES = 500;
 
   static {
-    RocksDB.loadLibrary(); // before any RocksDB object is made: its classes need the native library
+    try {
+      RocksDB.loadLibrary(); // before any RocksDB object is made: its classes need the native library
+    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      throw new IllegalStateException("RocksDB's native library (built for x86-64 Linux) does not load on this "
+          + "machine; run with store.engine=sqlite (CHAT_STORE_ENGINE=sqlite)", e);
+    }
   }
 
   /** Sizes of RocksDB's own memory, per node. */
