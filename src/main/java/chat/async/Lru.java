@@ -24,6 +24,10 @@ public final class Lru<K, V> {
     map.put(key, value);
   }
 
+  public synchronized void putAll(Map<? extends K, ? extends V> entries) {
+    map.putAll(entries);
+  }
+
   public synchronized void remove(K key) {
     map.remove(key);
   }

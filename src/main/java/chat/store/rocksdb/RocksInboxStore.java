@@ -1,5 +1,6 @@
 package chat.store.rocksdb;
 
+import chat.async.Lru;
 import chat.protocol.Frames;
 import chat.store.InboxEvent;
 import chat.store.InboxPayloads;
@@ -7,7 +8,6 @@ import chat.store.InboxStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rocksdb.RocksDBException;
@@ -36,12 +36,7 @@ final class RocksInboxStore implements InboxStore {
 
   private final RocksEngine engine;
   /** user → newest seq of the open batch or durable; touched only on the writer thread. */
-  private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > SEQ_CACHE_USERS;
-    }
-  };
+  private final Lru<String, Long> lastSeq = new Lru<>(SEQ_CACHE_USERS);
 
   RocksInboxStore(RocksEngine engine) {
     this.engine = engine;

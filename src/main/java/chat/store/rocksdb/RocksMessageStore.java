@@ -1,5 +1,6 @@
 package chat.store.rocksdb;
 
+import chat.async.Lru;
 import chat.protocol.ConversationId;
 import chat.store.ConversationSummary;
 import chat.store.Message;
@@ -7,7 +8,6 @@ import chat.store.MessageStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +37,7 @@ final class RocksMessageStore implements MessageStore {
 
   private final RocksEngine engine;
   /** (user, conversation) → state, of the open batch or durable; touched only on the writer thread. */
-  private final Map<StateKey, State> states = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<StateKey, State> eldest) {
-      return size() > STATE_CACHE_ENTRIES;
-    }
-  };
+  private final Lru<StateKey, State> states = new Lru<>(STATE_CACHE_ENTRIES);
 
   RocksMessageStore(RocksEngine engine) {
     this.engine = engine;

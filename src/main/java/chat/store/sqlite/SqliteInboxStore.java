@@ -1,5 +1,6 @@
 package chat.store.sqlite;
 
+import chat.async.Lru;
 import chat.protocol.Frames;
 import chat.store.InboxEvent;
 import chat.store.InboxPayloads;
@@ -11,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -72,12 +72,7 @@ final class SqliteInboxStore implements InboxStore {
   private static final int SEQ_CACHE_USERS = 100_000;
   private final SqliteEngine engine;
   /** user → newest committed-or-pending seq; touched only on the writer thread. */
-  private final Map<String, Long> lastSeq = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > SEQ_CACHE_USERS;
-    }
-  };
+  private final Lru<String, Long> lastSeq = new Lru<>(SEQ_CACHE_USERS);
 
   SqliteInboxStore(SqliteEngine engine) {
     this.engine = engine;
