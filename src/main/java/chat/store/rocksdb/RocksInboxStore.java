@@ -34,6 +34,10 @@ final class RocksInboxStore implements InboxStore {
   static final int OWN_MEMBERS = 2;
   private static final int SEQ_CACHE_USERS = 100_000;
 
+  /** One user's copy of an event. */
+  private record Copy(long eventId, String userId) {
+  }
+
   private final RocksEngine engine;
   /** user → newest seq of the open batch or durable; touched only on the writer thread. */
   private final Lru<String, Long> lastSeq = new Lru<>(SEQ_CACHE_USERS);
@@ -61,7 +65,7 @@ final class RocksInboxStore implements InboxStore {
       throws RocksDBException {
     Map<Long, String> sharedByEvent = new HashMap<>();
     Map<String, Long> assigned = new HashMap<>();
-    Map<String, Long> seqOfCopy = new HashMap<>(); // "event/user" → seq, for an event twice in this append
+    Map<Copy, Long> seqOfCopy = new HashMap<>(); // for an event twice in this append
     List<InboxEvent> stored = new ArrayList<>(events.size());
     for (InboxEvent event : events) {
       String shared = sharedByEvent.get(event.eventId());
@@ -69,7 +73,8 @@ final class RocksInboxStore implements InboxStore {
         shared = sharedPayload(batch, events, event.eventId(), unseen);
         sharedByEvent.put(event.eventId(), shared);
       }
-      Long oldSeq = seqOfCopy.get(event.eventId() + "/" + event.userId());
+      Copy copy = new Copy(event.eventId(), event.userId());
+      Long oldSeq = seqOfCopy.get(copy);
       if (oldSeq == null && !unseen) {
         byte[] held = batch.get(copyKey(event.eventId(), event.userId()));
         oldSeq = held == null ? null : new Bytes.Reader(held, 0).i64();
@@ -84,7 +89,7 @@ final class RocksInboxStore implements InboxStore {
       batch.put(rowKey(event.userId(), next), row(event, shared));
       batch.put(copyKey(event.eventId(), event.userId()), copyValue(next));
       assigned.put(event.userId(), next);
-      seqOfCopy.put(event.eventId() + "/" + event.userId(), next);
+      seqOfCopy.put(copy, next);
       stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
     }
     batch.onSuccess(() -> lastSeq.putAll(assigned));
