@@ -100,6 +100,34 @@ public abstract class ClaimedAppendContract {
         .onFailure(testContext::failNow);
   }
 
+  @Test
+  @DisplayName("fails, writing nothing, if the candidate's msgId names an inbox event stored before a restart")
+  void reusedMsgIdAfterRestart(Vertx vertx, VertxTestContext testContext) {
+    Message candidate = message(101, "c1");
+    stores.inbox().append(List.of(InboxEvent.pending("bob", 101, "{\"type\":\"earlier\"}")))
+        .compose(v -> stores.close())
+        .compose(v -> {
+          stores = newStores(vertx, dataDir);
+          return stores.open();
+        })
+        .compose(v -> failedWritingNothing(
+            stores.claimedAppends().claimAndAppend("k1", candidate, PARTICIPANTS, events(candidate)), testContext))
+        .onFailure(testContext::failNow);
+  }
+
+  @Test
+  @DisplayName("stores a message whose msgId is below that of a stored event (ids from another minute, say)")
+  void msgIdBelowStoredOnes(VertxTestContext testContext) {
+    Message candidate = message(101, "c1");
+    stores.inbox().append(List.of(InboxEvent.pending("bob", 500, "{\"type\":\"later\"}")))
+        .compose(v -> stores.claimedAppends().claimAndAppend("k1", candidate, PARTICIPANTS, events(candidate)))
+        .compose(claimed -> stores.inbox().after("alice", 0, 10))
+        .onComplete(testContext.succeeding(inbox -> testContext.verify(() -> {
+          assertThat(inbox).extracting(InboxEvent::eventId).containsExactly(101L);
+          testContext.completeNow();
+        })));
+  }
+
   /**
    * Checks that {@code attempt} (alice's message 101 under key k1) failed and left nothing: no
    * history row, nothing in alice's inbox, the key still free.

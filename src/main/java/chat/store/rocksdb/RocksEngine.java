@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -144,19 +145,39 @@ public final class RocksEngine {
 
   /**
    * The writer's view of the database: what is durable, plus what the batch's earlier writes put,
-   * plus what the running write has put so far. Puts are kept on the Java side (two sorted maps) until
+   * plus what the running write has put so far. Puts are kept on the Java side (two hash maps) until
    * the write succeeds, then go to a plain {@link WriteBatch}: RocksDB's indexed batch cost ~20 % of
-   * the writer's CPU in a 1:1 profile, mostly maintaining its index on every put. A write that throws
-   * has its puts dropped, so it fails alone.
+   * the writer's CPU in a 1:1 profile, mostly maintaining its index on every put, and sorted maps
+   * cost ~20 % again (docs/performance.md, change 16). Point reads, all a message's writes do, are
+   * hash look-ups; the rare range reads (a user's newest seq on a cache miss, a read marker's unread
+   * tail) sort just the pending keys in their range. A write that throws has its puts dropped, so
+   * it fails alone.
    */
   public static final class Batch {
     /** A deleted key, told apart from an empty value by identity. */
     private static final byte[] DELETED = new byte[0];
     private final RocksDB db;
     private final WriteBatch writes = new WriteBatch();
-    private final TreeMap<byte[], byte[]> batchPuts = new TreeMap<>(Arrays::compareUnsigned);
-    private final TreeMap<byte[], byte[]> writePuts = new TreeMap<>(Arrays::compareUnsigned);
+    private final Map<Key, byte[]> batchPuts = new HashMap<>();
+    private final Map<Key, byte[]> writePuts = new HashMap<>();
     private final List<Runnable> onSuccess = new ArrayList<>();
+
+    /** A key as a hash-map key: byte arrays compare by identity. */
+    private record Key(byte[] bytes, int hash) {
+      Key(byte[] bytes) {
+        this(bytes, Arrays.hashCode(bytes));
+      }
+
+      @Override
+      public boolean equals(Object other) {
+        return other instanceof Key key && key.hash == hash && Arrays.equals(key.bytes, bytes);
+      }
+
+      @Override
+      public int hashCode() {
+        return hash;
+      }
+    }
 
     private Batch(RocksDB db) {
       this.db = db;
@@ -171,10 +192,7 @@ public final class RocksEngine {
     }
 
     public byte[] get(byte[] key) throws RocksDBException {
-      byte[] value = writePuts.get(key);
-      if (value == null) {
-        value = batchPuts.get(key);
-      }
+      byte[] value = pendingValue(new Key(key));
       if (value != null) {
         return value == DELETED ? null : value;
       }
@@ -182,11 +200,11 @@ public final class RocksEngine {
     }
 
     public void put(byte[] key, byte[] value) {
-      writePuts.put(key, value);
+      writePuts.put(new Key(key), value);
     }
 
     public void delete(byte[] key) {
-      writePuts.put(key, DELETED);
+      writePuts.put(new Key(key), DELETED);
     }
 
     /** The greatest key that starts with {@code prefix}, or null. */
@@ -196,7 +214,7 @@ public final class RocksEngine {
       try (RocksIterator it = db.newIterator()) {
         for (it.seekForPrev(ceiling); it.isValid() && Bytes.startsWith(it.key(), prefix); it.prev()) {
           byte[] key = it.key();
-          if (pendingValue(key) != DELETED) {
+          if (pendingValue(new Key(key)) != DELETED) {
             last = key;
             break;
           }
@@ -247,7 +265,7 @@ public final class RocksEngine {
       }
     }
 
-    private byte[] pendingValue(byte[] key) {
+    private byte[] pendingValue(Key key) {
       byte[] value = writePuts.get(key);
       return value != null ? value : batchPuts.get(key);
     }
@@ -255,19 +273,29 @@ public final class RocksEngine {
     /** The batch's and the running write's puts with keys in [from, ceiling) and the prefix, the write's winning. */
     private NavigableMap<byte[], byte[]> pendingRange(byte[] prefix, byte[] from, byte[] ceiling) {
       TreeMap<byte[], byte[]> range = new TreeMap<>(Arrays::compareUnsigned);
-      range.putAll(batchPuts.subMap(from, true, ceiling, false));
-      range.putAll(writePuts.subMap(from, true, ceiling, false));
-      range.keySet().removeIf(key -> !Bytes.startsWith(key, prefix));
+      addInRange(batchPuts, range, prefix, from, ceiling);
+      addInRange(writePuts, range, prefix, from, ceiling);
       return range;
+    }
+
+    private static void addInRange(Map<Key, byte[]> puts, TreeMap<byte[], byte[]> range, byte[] prefix, byte[] from,
+                                   byte[] ceiling) {
+      for (Map.Entry<Key, byte[]> entry : puts.entrySet()) {
+        byte[] key = entry.getKey().bytes();
+        if (Bytes.startsWith(key, prefix) && Arrays.compareUnsigned(key, from) >= 0
+            && Arrays.compareUnsigned(key, ceiling) < 0) {
+          range.put(key, entry.getValue());
+        }
+      }
     }
 
     /** The running write succeeded: its puts join the batch, its cache updates apply. */
     private void keepWrite() throws RocksDBException {
-      for (Map.Entry<byte[], byte[]> entry : writePuts.entrySet()) {
+      for (Map.Entry<Key, byte[]> entry : writePuts.entrySet()) {
         if (entry.getValue() == DELETED) {
-          writes.delete(entry.getKey());
+          writes.delete(entry.getKey().bytes());
         } else {
-          writes.put(entry.getKey(), entry.getValue());
+          writes.put(entry.getKey().bytes(), entry.getValue());
         }
       }
       batchPuts.putAll(writePuts);
