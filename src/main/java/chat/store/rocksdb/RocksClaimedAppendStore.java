@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The claim, history and inbox writes of a new message as one write of the RocksDB writer (one
  * savepoint of the group's batch, one log fsync). Tables: {@code k} ({@link RocksIdempotencyStore}),
- * {@code m}, {@code c} and {@code r} ({@link RocksMessageStore}), {@code i}, {@code e} and {@code f}
+ * {@code m} and {@code c} ({@link RocksMessageStore}), {@code i}, {@code e} and {@code f}
  * ({@link RocksInboxStore}); their keys are listed there.
  */
 final class RocksClaimedAppendStore implements ClaimedAppendStore {

@@ -7,10 +7,13 @@ import chat.store.Message;
 import chat.store.MessageStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
@@ -19,11 +22,11 @@ import org.rocksdb.RocksIterator;
  *
  * <p>Table {@code m}: key (conversation id, msgId); value sender id, sender device id, client id,
  * kind, body, ts. A page is one seek to the cursor and a backward scan.
- * Table {@code c}: key (user id, conversation id); value last msgId, unread count.
- * Table {@code r}: key (user id, last msgId, conversation id), no value: the user's conversations by
- * recency, so the list is a backward scan. Each append moves a participant's {@code r} key (a
- * delete and a put) along with the new {@code c} value. The writer keeps recently touched {@code c}
- * values in a bounded cache, so an append usually reads nothing.
+ * Table {@code c}: key (user id, conversation id); value last msgId, unread count. The conversation
+ * list scans the user's rows and keeps the most recent (as the Cassandra adapter does): a recency
+ * index would cost every message a delete and a put per participant, 4 of its 13 writes, for a read
+ * that is rare (docs/performance.md, change 16). The writer keeps recently touched {@code c} values
+ * in a bounded cache, so an append usually reads nothing.
  */
 final class RocksMessageStore implements MessageStore {
   private static final int STATE_CACHE_ENTRIES = 100_000;
@@ -65,12 +68,6 @@ final class RocksMessageStore implements MessageStore {
       State state = state(batch, key);
       long last = state == null ? 0 : state.last();
       long newLast = Math.max(last, message.msgId());
-      if (newLast != last) {
-        if (state != null) {
-          batch.delete(recentKey(participant, last, message.conversationId()));
-        }
-        batch.put(recentKey(participant, newLast, message.conversationId()), new byte[0]);
-      }
       State next = new State(newLast, (state == null ? 0 : state.unread())
           + (Message.countsAsUnreadFor(message, participant) ? 1 : 0));
       batch.put(stateKey(participant, message.conversationId()), stateValue(next.last(), next.unread()));
@@ -152,29 +149,44 @@ final class RocksMessageStore implements MessageStore {
   public Future<List<ConversationSummary>> conversations(String userId, int limit) {
     // a reader's view is one snapshot: the list, its last messages and unread counts from one moment
     return engine.read(reader -> {
-      List<ConversationSummary> list = new ArrayList<>();
-      byte[] prefix = Bytes.key('r').id(userId).bytes();
-      try (RocksIterator it = reader.newIterator()) {
-        for (it.seekForPrev(Bytes.ceiling(prefix));
-             it.isValid() && Bytes.startsWith(it.key(), prefix) && list.size() < limit; it.prev()) {
-          Bytes.Reader key = new Bytes.Reader(it.key(), prefix.length);
-          long lastMsgId = key.i64();
-          String conversationId = key.id();
-          list.add(summary(reader, userId, conversationId, lastMsgId));
-        }
+      if (limit <= 0) {
+        return List.of();
       }
+      PriorityQueue<Listed> mostRecent = new PriorityQueue<>(Comparator.comparingLong(Listed::last));
+      byte[] prefix = Bytes.key('c').id(userId).bytes();
+      try (RocksIterator it = reader.newIterator()) {
+        for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+          Bytes.Reader state = new Bytes.Reader(it.value(), 0);
+          long last = state.i64();
+          if (mostRecent.size() < limit || last > mostRecent.peek().last()) {
+            mostRecent.add(new Listed(new Bytes.Reader(it.key(), prefix.length).id(), last, state.i64()));
+            if (mostRecent.size() > limit) {
+              mostRecent.poll();
+            }
+          }
+        }
+        it.status();
+      }
+      List<ConversationSummary> list = new ArrayList<>(mostRecent.size());
+      while (!mostRecent.isEmpty()) {
+        list.add(summary(reader, userId, mostRecent.poll()));
+      }
+      Collections.reverse(list);
       return list;
     });
   }
 
-  private static ConversationSummary summary(RocksEngine.Reader reader, String userId, String conversationId,
-                                             long lastMsgId) throws RocksDBException {
-    Message last = message(conversationId, lastMsgId, reader.get(messageKey(conversationId, lastMsgId)));
-    Bytes.Reader state = new Bytes.Reader(reader.get(stateKey(userId, conversationId)), 0);
-    state.i64();
-    ConversationId id = ConversationId.parse(conversationId);
+  /** A row of a user's conversation list, before its last message is read. */
+  private record Listed(String conversationId, long last, long unread) {
+  }
+
+  private static ConversationSummary summary(RocksEngine.Reader reader, String userId, Listed listed)
+      throws RocksDBException {
+    Message last = message(listed.conversationId(), listed.last(), reader.get(messageKey(listed.conversationId(),
+        listed.last())));
+    ConversationId id = ConversationId.parse(listed.conversationId());
     return new ConversationSummary(id.value(), id.isDirect() ? "direct" : "group",
-        id.isDirect() ? id.peerOf(userId) : null, last, state.i64());
+        id.isDirect() ? id.peerOf(userId) : null, last, listed.unread());
   }
 
   static byte[] messageKey(String conversationId, long msgId) {
@@ -192,10 +204,6 @@ final class RocksMessageStore implements MessageStore {
 
   static byte[] stateKey(String userId, String conversationId) {
     return Bytes.key('c').id(userId).id(conversationId).bytes();
-  }
-
-  static byte[] recentKey(String userId, long lastMsgId, String conversationId) {
-    return Bytes.key('r').id(userId).i64(lastMsgId).id(conversationId).bytes();
   }
 
   private static Message message(String conversationId, long msgId, byte[] stored) {

@@ -56,7 +56,6 @@ final class SqliteImport {
       while (rs.next()) {
         put(RocksMessageStore.stateKey(rs.getString(1), rs.getString(2)),
             RocksMessageStore.stateValue(rs.getLong(3), rs.getLong(4)));
-        put(RocksMessageStore.recentKey(rs.getString(1), rs.getLong(3), rs.getString(2)), new byte[0]);
       }
     }
     try (ResultSet rs = sqlite.prepare("SELECT sender_id, client_id, msg_id FROM idempotency_keys").executeQuery()) {
