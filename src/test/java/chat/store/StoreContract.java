@@ -507,6 +507,25 @@ public abstract class StoreContract {
   }
 
   @Test
+  @DisplayName("An event for twenty users (a group's) keeps each one's seq when replayed for them and one more")
+  void inboxReplayOfLargeEvent(VertxTestContext testContext) {
+    InboxStore inbox = stores.inbox();
+    List<String> members = IntStream.rangeClosed(1, 20).mapToObj(i -> "member" + i).toList();
+    List<InboxEvent> toAll = members.stream().map(member -> event(member, 10)).toList();
+    List<InboxEvent> again = new ArrayList<>(toAll);
+    again.add(event("member21", 10));
+    verifyThat(testContext, inbox.append(List.of(event("member1", 9)))
+            .compose(v -> inbox.append(toAll))
+            .compose(v -> inbox.append(again)),
+        replayed -> {
+          assertThat(replayed).hasSize(21);
+          assertThat(replayed.get(0)).isEqualTo(stored("member1", 2, 10, false));
+          assertThat(replayed.subList(1, 20)).allMatch(event -> event.seq() == 1 && !event.fresh());
+          assertThat(replayed.get(20)).isEqualTo(stored("member21", 1, 10, true));
+        });
+  }
+
+  @Test
   @DisplayName("A 150-event append for one user, an event in it twice, gets seqs 1 to 150; after a restart its replay with new events keeps them")
   void longAppendAndReplayAfterRestart(Vertx vertx, VertxTestContext testContext) {
     List<InboxEvent> first = new ArrayList<>(LongStream.rangeClosed(1, 150).mapToObj(id -> event(BOB, id)).toList());

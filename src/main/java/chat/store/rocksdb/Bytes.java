@@ -56,6 +56,12 @@ final class Bytes {
     return this;
   }
 
+  Bytes i32(int v) {
+    ensure(4);
+    putInt(v);
+    return this;
+  }
+
   Bytes i8(int v) {
     ensure(1);
     buf[len++] = (byte) v;
@@ -144,7 +150,11 @@ final class Bytes {
       return s;
     }
 
-    private int i32() {
+    boolean atEnd() {
+      return pos == buf.length;
+    }
+
+    int i32() {
       int v = 0;
       for (int i = 0; i < 4; i++) {
         v = v << 8 | buf[pos++] & 0xFF;

@@ -21,9 +21,12 @@ import org.rocksdb.RocksIterator;
  * {@value #OWN} a payload of its own, {@value #OWN_MEMBERS} the shared one with these members put
  * first ({@link InboxPayloads}).
  * Table {@code f}: key event id; value the event's shared payload, stored once however many users
- * get it.
- * Table {@code e}: key (event id, user id); value the seq the user's copy has, so a replayed
- * (user, event) keeps its seq.
+ * get it, then, for an event created with at most {@value #LISTED_COPIES_MAX} copies (a 1:1 message),
+ * the count and (user id, seq) of each copy, so a replayed (user, event) keeps its seq.
+ * Table {@code e}: key (event id, user id); value the seq of the user's copy, for the other events:
+ * a large group's, whose {@code f} row every sync reads and so stays small, and those stored before
+ * change 17 or imported from SQLite. Listing a 1:1 message's copies in its row saves two of its
+ * nine writes (docs/performance.md, change 17).
  *
  * <p>Seq assignment happens on the engine's single writer thread, which keeps the newest seq of
  * recently active users in a bounded cache, so an append costs no read in the common case.
@@ -33,10 +36,8 @@ final class RocksInboxStore implements InboxStore {
   static final int OWN = 1;
   static final int OWN_MEMBERS = 2;
   private static final int SEQ_CACHE_USERS = 100_000;
-
-  /** One user's copy of an event. */
-  private record Copy(long eventId, String userId) {
-  }
+  /** An event created with at most this many copies lists them in its own row instead of {@code e} keys. */
+  static final int LISTED_COPIES_MAX = 16;
 
   private final RocksEngine engine;
   /** user → newest seq of the open batch or durable; touched only on the writer thread. */
@@ -68,57 +69,123 @@ final class RocksInboxStore implements InboxStore {
 
   private List<InboxEvent> append(RocksEngine.Batch batch, List<InboxEvent> events, boolean unseen)
       throws RocksDBException {
-    Map<Long, String> sharedByEvent = new HashMap<>();
+    Map<Long, SharedRow> sharedByEvent = new HashMap<>();
     Map<String, Long> assigned = new HashMap<>();
-    Map<Copy, Long> seqOfCopy = new HashMap<>(); // for an event twice in this append
     List<InboxEvent> stored = new ArrayList<>(events.size());
     for (InboxEvent event : events) {
-      String shared = sharedByEvent.get(event.eventId());
+      SharedRow shared = sharedByEvent.get(event.eventId());
       if (shared == null) {
-        shared = sharedPayload(batch, events, event.eventId(), unseen);
+        shared = sharedRow(batch, events, event.eventId(), unseen);
         sharedByEvent.put(event.eventId(), shared);
       }
-      Copy copy = new Copy(event.eventId(), event.userId());
-      Long oldSeq = seqOfCopy.get(copy);
-      if (oldSeq == null && !unseen) {
-        byte[] held = batch.get(copyKey(event.eventId(), event.userId()));
-        oldSeq = held == null ? null : new Bytes.Reader(held, 0).i64();
-      }
+      Long oldSeq = shared.seqOf(batch, event.userId());
       if (oldSeq != null) {
         stored.add(new InboxEvent(event.userId(), oldSeq, event.eventId(),
-            storedPayload(batch.get(rowKey(event.userId(), oldSeq)), shared), false));
+            storedPayload(batch.get(rowKey(event.userId(), oldSeq)), shared.payload), false));
         continue;
       }
       Long newest = assigned.get(event.userId());
       long next = (newest != null ? newest : newestSeq(batch, event.userId())) + 1;
-      batch.put(rowKey(event.userId(), next), row(event, shared));
-      batch.put(copyKey(event.eventId(), event.userId()), copyValue(next));
+      batch.put(rowKey(event.userId(), next), row(event, shared.payload));
+      shared.add(batch, event.userId(), next);
       assigned.put(event.userId(), next);
-      seqOfCopy.put(copy, next);
       stored.add(new InboxEvent(event.userId(), next, event.eventId(), event.payload(), true));
+    }
+    for (SharedRow shared : sharedByEvent.values()) {
+      shared.putIfChanged(batch);
     }
     batch.onSuccess(() -> lastSeq.putAll(assigned));
     return stored;
   }
 
-  /** The event's shared payload: as stored, or, for a new event, the one most of its events carry (then stored). */
-  private String sharedPayload(RocksEngine.Batch batch, List<InboxEvent> events, long eventId, boolean unseen)
+  /**
+   * An event's row of table {@code f} as this append reads and extends it: the shared payload, and
+   * the seq of each user's copy, listed in the row itself (an event created with at most
+   * {@value #LISTED_COPIES_MAX} copies: a 1:1 message's two) or else kept as {@code e} keys (a large
+   * group's event, whose row every sync reads; events stored before change 17, and imported ones).
+   */
+  private static final class SharedRow {
+    private final long eventId;
+    private final String payload;
+    /** Whether the row lists its copies (else they are {@code e} keys). */
+    private final boolean listsCopies;
+    /** Whether {@code e} keys may hold copies from before this append. */
+    private final boolean storedKeys;
+    /** user → seq: the row's listed copies and the copies this append found or added. */
+    private final Map<String, Long> copies;
+    private boolean changed;
+
+    private SharedRow(long eventId, String payload, boolean listsCopies, boolean storedKeys, Map<String, Long> copies,
+                      boolean changed) {
+      this.eventId = eventId;
+      this.payload = payload;
+      this.listsCopies = listsCopies;
+      this.storedKeys = storedKeys;
+      this.copies = copies;
+      this.changed = changed;
+    }
+
+    static SharedRow created(long eventId, String payload, boolean listsCopies) {
+      return new SharedRow(eventId, payload, listsCopies, false, new HashMap<>(), true);
+    }
+
+    static SharedRow stored(long eventId, byte[] row) {
+      Bytes.Reader reader = new Bytes.Reader(row, 0);
+      String payload = reader.text();
+      Map<String, Long> copies = new HashMap<>();
+      if (reader.atEnd()) {
+        return new SharedRow(eventId, payload, false, true, copies, false);
+      }
+      for (int i = reader.i32(); i > 0; i--) {
+        copies.put(reader.id(), reader.i64());
+      }
+      return new SharedRow(eventId, payload, true, false, copies, false);
+    }
+
+    Long seqOf(RocksEngine.Batch batch, String userId) throws RocksDBException {
+      Long seq = copies.get(userId);
+      if (seq == null && storedKeys) {
+        byte[] held = batch.get(copyKey(eventId, userId));
+        seq = held == null ? null : new Bytes.Reader(held, 0).i64();
+      }
+      return seq;
+    }
+
+    void add(RocksEngine.Batch batch, String userId, long seq) {
+      copies.put(userId, seq);
+      if (listsCopies) {
+        changed = true;
+      } else {
+        batch.put(copyKey(eventId, userId), copyValue(seq));
+      }
+    }
+
+    void putIfChanged(RocksEngine.Batch batch) {
+      if (changed) {
+        batch.put(sharedKey(eventId), listsCopies ? sharedValue(payload, copies) : sharedValue(payload));
+      }
+    }
+  }
+
+  /**
+   * The event's row: as stored, or, for a new event, one with the payload most of its events carry
+   * (put when the append ends). An unseen event found stored fails the write.
+   */
+  private SharedRow sharedRow(RocksEngine.Batch batch, List<InboxEvent> events, long eventId, boolean unseen)
       throws RocksDBException {
-    byte[] key = sharedKey(eventId);
     // Ids are minted in increasing order, so a new message's id is nearly always above every stored
     // one and the reuse guard needs no look-up (one per message, ~11 % of the writer's CPU)
     boolean aboveStored = eventId > highestSharedEvent(batch);
-    byte[] stored = unseen && aboveStored ? null : batch.get(key);
+    byte[] stored = unseen && aboveStored ? null : batch.get(sharedKey(eventId));
     if (stored != null) {
       if (unseen) {
         throw new IllegalStateException("event id " + eventId + " is already stored");
       }
-      return new Bytes.Reader(stored, 0).text();
+      return SharedRow.stored(eventId, stored);
     }
-    String commonest = InboxPayloads.commonest(events, eventId);
-    batch.put(key, sharedValue(commonest));
     highestSharedEvent = Math.max(highestSharedEvent, eventId); // kept if the write fails: still an upper bound
-    return commonest;
+    long copies = events.stream().filter(event -> event.eventId() == eventId).count();
+    return SharedRow.created(eventId, InboxPayloads.commonest(events, eventId), copies <= LISTED_COPIES_MAX);
   }
 
   /** The greatest event id with a shared payload, durable or put by the open batch; read once, then kept. */
@@ -220,8 +287,16 @@ final class RocksInboxStore implements InboxStore {
     return Bytes.key('f').i64(eventId).bytes();
   }
 
+  /** The row of an event whose copies are {@code e} keys. */
   static byte[] sharedValue(String payload) {
     return Bytes.value().text(payload).bytes();
+  }
+
+  /** The row of an event that lists its copies. */
+  private static byte[] sharedValue(String payload, Map<String, Long> listed) {
+    Bytes row = Bytes.value().text(payload).i32(listed.size());
+    listed.forEach((user, seq) -> row.id(user).i64(seq));
+    return row.bytes();
   }
 
   static byte[] copyValue(long seq) {
