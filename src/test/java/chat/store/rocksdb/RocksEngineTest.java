@@ -106,6 +106,43 @@ class RocksEngineTest {
     })));
   }
 
+  @Test
+  @DisplayName("makes durable the last put or delete of each key that writes of one batch changed several times")
+  void lastChangeOfAKeyInABatchWins(VertxTestContext testContext) {
+    Future<Void> durable = engine.write(batch -> {
+      batch.put(bytes("p/c"), bytes("old"));
+      return null;
+    });
+    durable.compose(v -> {
+      holdWriter();
+      engine.write(batch -> {
+        batch.put(bytes("p/a"), bytes("1"));
+        batch.put(bytes("p/b"), bytes("1"));
+        batch.delete(bytes("p/c"));
+        return null;
+      });
+      Future<Void> last = engine.write(batch -> {
+        batch.put(bytes("p/a"), bytes("2"));
+        batch.delete(bytes("p/b"));
+        batch.put(bytes("p/c"), bytes("new"));
+        batch.put(bytes("p/d"), bytes("1"));
+        batch.delete(bytes("p/d"));
+        return null;
+      });
+      release.countDown();
+      return last;
+    }).compose(v -> engine.read(reader -> {
+      List<String> seen = new ArrayList<>();
+      for (String key : List.of("p/a", "p/b", "p/c", "p/d")) {
+        seen.add(key + "=" + string(reader.get(bytes(key))));
+      }
+      return seen;
+    })).onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
+      assertThat(seen).containsExactly("p/a=2", "p/b=null", "p/c=new", "p/d=null");
+      testContext.completeNow();
+    })));
+  }
+
   /** Queues a write that holds the writer until {@link #release} opens. */
   private void holdWriter() {
     engine.write(batch -> {
