@@ -1,5 +1,8 @@
 package chat.store.rocksdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,6 +16,8 @@ import java.util.Arrays;
  */
 final class Bytes {
   private static final int MAX_KEY_STRING = 0xFFFF;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private byte[] buf;
   private int len;
@@ -105,6 +110,22 @@ final class Bytes {
     if (len + more > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
     }
+  }
+
+  /**
+   * A hash of all of {@code bytes}, eight at a time: the writer hashes every key it puts or looks
+   * up, and {@link Arrays#hashCode(byte[])}, a byte at a time, was 8 % of its CPU.
+   */
+  static int hash(byte[] bytes) {
+    long h = bytes.length;
+    int i = 0;
+    for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+      h = h * GOLDEN + (long) LONGS.get(bytes, i);
+    }
+    for (; i < bytes.length; i++) {
+      h = h * 31 + bytes[i];
+    }
+    return (int) (h ^ h >>> 32);
   }
 
   static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -3,6 +3,8 @@ package chat.store.rocksdb;
 import chat.store.GroupCommit;
 import chat.store.GroupCommit.Pending;
 import io.vertx.core.Future;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,8 +161,12 @@ public final class RocksEngine {
   public static final class Batch {
     /** A deleted key, told apart from an empty value by identity. */
     private static final byte[] DELETED = new byte[0];
+    /** A serialized write batch: an 8-byte sequence and a 4-byte count, little-endian, then the records. */
+    private static final int WRITE_BATCH_HEADER = 12;
+    /** Record types of a serialized write batch (RocksDB's kTypeDeletion, kTypeValue). */
+    private static final byte TYPE_DELETION = 0x0;
+    private static final byte TYPE_VALUE = 0x1;
     private final RocksDB db;
-    private final WriteBatch writes = new WriteBatch();
     private final Map<Key, byte[]> batchPuts = new HashMap<>();
     private final Map<Key, byte[]> writePuts = new HashMap<>();
     private final List<Runnable> onSuccess = new ArrayList<>();
@@ -168,7 +174,7 @@ public final class RocksEngine {
     /** A key as a hash-map key: byte arrays compare by identity. */
     private record Key(byte[] bytes, int hash) {
       Key(byte[] bytes) {
-        this(bytes, Arrays.hashCode(bytes));
+        this(bytes, Bytes.hash(bytes));
       }
 
       @Override
@@ -300,19 +306,51 @@ public final class RocksEngine {
       onSuccess.clear();
     }
 
-    /** The batch's puts in key order: the memtable's skip list inserts ascending keys from where the last one went. */
-    private WriteBatch sortedWrites() throws RocksDBException {
+    /**
+     * The batch's puts in key order, as one serialized {@link WriteBatch} (RocksDB's own format:
+     * sequence and count, then per key a type byte and length-prefixed key and value), made in one
+     * call instead of one native call per put. The caller closes it.
+     */
+    private WriteBatch sortedWrites() {
       Key[] keys = batchPuts.keySet().toArray(new Key[0]);
       Arrays.sort(keys, (a, b) -> Arrays.compareUnsigned(a.bytes(), b.bytes()));
+      int size = WRITE_BATCH_HEADER;
       for (Key key : keys) {
         byte[] value = batchPuts.get(key);
-        if (value == DELETED) {
-          writes.delete(key.bytes());
-        } else {
-          writes.put(key.bytes(), value);
+        size += 1 + varintSize(key.bytes().length) + key.bytes().length;
+        if (value != DELETED) {
+          size += varintSize(value.length) + value.length;
         }
       }
-      return writes;
+      ByteBuffer rep = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+      rep.putLong(0).putInt(keys.length); // the sequence is set by the write
+      for (Key key : keys) {
+        byte[] value = batchPuts.get(key);
+        rep.put(value == DELETED ? TYPE_DELETION : TYPE_VALUE);
+        putVarString(rep, key.bytes());
+        if (value != DELETED) {
+          putVarString(rep, value);
+        }
+      }
+      return new WriteBatch(rep.array());
+    }
+
+    private static int varintSize(int n) {
+      int size = 1;
+      while ((n >>>= 7) != 0) {
+        size++;
+      }
+      return size;
+    }
+
+    private static void putVarString(ByteBuffer rep, byte[] bytes) {
+      int n = bytes.length;
+      while ((n & ~0x7F) != 0) {
+        rep.put((byte) (n & 0x7F | 0x80));
+        n >>>= 7;
+      }
+      rep.put((byte) n);
+      rep.put(bytes);
     }
 
     private void dropWrite() {
@@ -321,13 +359,8 @@ public final class RocksEngine {
     }
 
     private void clear() {
-      writes.clear();
       batchPuts.clear();
       dropWrite();
-    }
-
-    private void close() {
-      writes.close();
     }
   }
 
@@ -458,7 +491,6 @@ public final class RocksEngine {
       }
     } finally {
       toSync.add(syncerStop);
-      batch.close();
     }
   }
 
@@ -483,8 +515,8 @@ public final class RocksEngine {
     if (batch.batchPuts.isEmpty()) {
       return new Written(pending, results, failures, null);
     }
-    try {
-      db.write(unsynced, batch.sortedWrites());
+    try (WriteBatch writes = batch.sortedWrites()) {
+      db.write(unsynced, writes);
       return new Written(pending, results, failures, new View(db));
     } catch (Throwable writeFailure) {
       LOG.error("group commit of {} writes failed", pending.size(), writeFailure);

@@ -143,6 +143,25 @@ class RocksEngineTest {
     })));
   }
 
+  @Test
+  @DisplayName("stores keys and values of every length byte for byte, an empty value as empty, not deleted")
+  void storesLongAndEmptyValues(VertxTestContext testContext) {
+    byte[] longKey = bytes("p/" + "k".repeat(300));
+    byte[] longValue = bytes("v".repeat(20_000) + "\u00e9");
+    engine.write(batch -> {
+      batch.put(longKey, longValue);
+      batch.put(bytes("p/empty"), new byte[0]);
+      batch.put(bytes("p/short"), bytes("s"));
+      return null;
+    }).compose(v -> engine.read(reader -> List.of(reader.get(longKey), reader.get(bytes("p/empty")),
+        reader.get(bytes("p/short"))))).onComplete(testContext.succeeding(values -> testContext.verify(() -> {
+          assertThat(values.get(0)).isEqualTo(longValue);
+          assertThat(values.get(1)).isEmpty();
+          assertThat(string(values.get(2))).isEqualTo("s");
+          testContext.completeNow();
+        })));
+  }
+
   /** Queues a write that holds the writer until {@link #release} opens. */
   private void holdWriter() {
     engine.write(batch -> {
