@@ -162,6 +162,47 @@ class RocksEngineTest {
         })));
   }
 
+  @Test
+  @DisplayName("flushes past its write buffer to table files and reads them back after a reopen")
+  void flushesToTableFilesAndReopens(Vertx vertx, VertxTestContext testContext) {
+    byte[] chunk = bytes("x".repeat(100_000));
+    List<Future<Void>> writes = new ArrayList<>();
+    for (int i = 0; i < 60; i++) { // 6 MB through a 4 MiB write buffer
+      byte[] key = bytes("p/" + i);
+      writes.add(engine.write(batch -> {
+        batch.put(key, chunk);
+        return null;
+      }));
+    }
+    Future.all(writes)
+        .compose(v -> vertx.executeBlocking(() -> {
+          engine.close();
+          engine = new RocksEngine(dir, new RocksEngine.Settings(1, 64, 4L << 20, 8L << 20));
+          engine.open();
+          try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".sst")).count();
+          }
+        }))
+        .compose(tableFiles -> engine.read(reader -> {
+          List<Boolean> same = new ArrayList<>();
+          for (int i = 0; i < 60; i++) {
+            same.add(java.util.Arrays.equals(reader.get(bytes("p/" + i)), chunk));
+          }
+          return List.of(tableFiles, same.stream().allMatch(b -> b));
+        }))
+        .onComplete(testContext.succeeding(found -> testContext.verify(() -> {
+          assertThat((Long) found.get(0)).isPositive();
+          assertThat(found.get(1)).isEqualTo(true);
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("says no to direct I/O where it cannot open a file, rather than failing")
+  void directIoProbeFailsSoftly() {
+    assertThat(RocksEngine.directIoWorks(dir.resolve("missing"))).isFalse();
+  }
+
   /** Queues a write that holds the writer until {@link #release} opens. */
   private void holdWriter() {
     engine.write(batch -> {
