@@ -43,7 +43,7 @@ public final class DirectScenario implements Scenario {
 
   @Override
   public List<String> latencies() {
-    return List.of(ACK, END_TO_END);
+    return shape.latencies(ACK, END_TO_END);
   }
 
   @Override

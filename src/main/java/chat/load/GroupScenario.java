@@ -53,7 +53,7 @@ public final class GroupScenario implements Scenario {
 
   @Override
   public List<String> latencies() {
-    return List.of(LAST_MEMBER, EACH_MEMBER, ACK);
+    return shape.latencies(LAST_MEMBER, EACH_MEMBER, ACK);
   }
 
   @Override

@@ -2,6 +2,8 @@ package chat.load;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,11 +20,24 @@ record LoadShape(int window, long rate, int size, long maxMessages, Duration war
         params.duration("duration", Duration.ofSeconds(30)), params.duration("drain", Duration.ofSeconds(10)));
   }
 
-  /** A send loop of this shape over {@code senders}. */
+  /** A send loop of this shape over {@code senders}; an open loop records its send lag. */
   SendLoop loop(Vertx vertx, int senders, int maxInFlight, SendLoop.Sender sender, Measurement m,
                 String sentCounter, String skippedCounter) {
-    return new SendLoop(vertx, senders, window, rate, maxMessages, Math.max(window, maxInFlight), sender,
+    SendLoop loop = new SendLoop(vertx, senders, window, rate, maxMessages, Math.max(window, maxInFlight), sender,
         m.counter(sentCounter), m.counter(skippedCounter));
+    if (rate > 0) {
+      loop.recordLag(m.latency(Scenario.SEND_LAG));
+    }
+    return loop;
+  }
+
+  /** A scenario's latencies, with the send lag after them in an open loop. */
+  List<String> latencies(String... measured) {
+    List<String> names = new ArrayList<>(List.of(measured));
+    if (rate > 0) {
+      names.add(Scenario.SEND_LAG);
+    }
+    return names;
   }
 
   String describe() {

@@ -14,6 +14,12 @@ public interface Scenario {
   String ERRORS = "errors";
   String SKIPPED = "skipped";
   String ACK = "ack";
+  /**
+   * Open loop: how late each send left the tool after its intended time (its pacer's tick, its busy
+   * event loops). Every other latency counts from the intended time, so a large lag is the tool's
+   * own share of them: the load generator, not the server, is then the bottleneck.
+   */
+  String SEND_LAG = "send lag";
 
   /** One line saying what this run does, e.g. "direct, closed loop: 50 pairs, window 10, 100-byte bodies". */
   String description();

@@ -53,6 +53,7 @@ public final class SendLoop {
   private volatile boolean stopped;
   private volatile boolean warmingUp;
   private long pacer = -1;
+  private LatencyMetric lag;
 
   public SendLoop(Vertx vertx, int slots, int window, long rate, long maxMessages, int maxInFlight, Sender sender,
                   LongAdder sent, LongAdder skipped) {
@@ -74,6 +75,11 @@ public final class SendLoop {
     for (int i = 0; i < slots; i++) {
       inFlight[i] = new AtomicInteger();
     }
+  }
+
+  /** Records, for every send, how long after its intended time it was handed to its socket. */
+  void recordLag(LatencyMetric lag) {
+    this.lag = lag;
   }
 
   public boolean openLoop() {
@@ -203,5 +209,8 @@ public final class SendLoop {
     inFlight[slot].incrementAndGet();
     sent.increment();
     sender.send(slot, nextMessage.getAndIncrement(slot), startNanos);
+    if (lag != null) {
+      lag.record(startNanos, System.nanoTime());
+    }
   }
 }

@@ -131,6 +131,27 @@ class SendLoopTest {
   }
 
   @Test
+  @DisplayName("An open loop records each send's lag behind its intended time; a closed loop has no lag to report")
+  void openLoopRecordsSendLag(Vertx vertx, VertxTestContext testContext) {
+    LoadShape closedShape = new LoadShape(1, 0, 100, 20, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(10));
+    LoadShape openShape = new LoadShape(1, 200, 100, 20, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(10));
+    assertThat(closedShape.latencies("ack")).containsExactly("ack");
+    assertThat(openShape.latencies("ack")).containsExactly("ack", Scenario.SEND_LAG);
+    Measurement measurement = new Measurement(vertx, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+        openShape.latencies("ack"), List.of("sent", "skipped"));
+    SendLoop open = openShape.loop(vertx, 2, 100, (slot, message, start) -> { }, measurement, "sent", "skipped");
+    vertx.runOnContext(started -> {
+      open.startPacing();
+      open.exhausted().onSuccess(done -> testContext.verify(() -> {
+        var lags = measurement.latency(Scenario.SEND_LAG).endInterval(true);
+        assertThat(lags.getTotalCount()).isEqualTo(20);
+        assertThat(lags.getMinValue()).isGreaterThanOrEqualTo(0);
+        testContext.completeNow();
+      }));
+    });
+  }
+
+  @Test
   @DisplayName("An open loop's warm-up never sends faster than the rate, however fast the answers come")
   void warmupCappedAtRate(Vertx vertx, VertxTestContext testContext) {
     List<Sent> sent = new CopyOnWriteArrayList<>();
