@@ -316,24 +316,25 @@ public final class RocksEngine {
      * call instead of one native call per put. The caller closes it.
      */
     private WriteBatch sortedWrites() {
-      Key[] keys = batchPuts.keySet().toArray(new Key[0]);
-      Arrays.sort(keys, (a, b) -> Arrays.compareUnsigned(a.bytes(), b.bytes()));
+      @SuppressWarnings("unchecked")
+      Map.Entry<Key, byte[]>[] puts = batchPuts.entrySet().toArray(new Map.Entry[0]);
+      Arrays.sort(puts, (a, b) -> Arrays.compareUnsigned(a.getKey().bytes(), b.getKey().bytes()));
       int size = WRITE_BATCH_HEADER;
-      for (Key key : keys) {
-        byte[] value = batchPuts.get(key);
-        size += 1 + varintSize(key.bytes().length) + key.bytes().length;
-        if (value != DELETED) {
-          size += varintSize(value.length) + value.length;
+      for (Map.Entry<Key, byte[]> put : puts) {
+        byte[] key = put.getKey().bytes();
+        size += 1 + varintSize(key.length) + key.length;
+        if (put.getValue() != DELETED) {
+          size += varintSize(put.getValue().length) + put.getValue().length;
         }
       }
       ByteBuffer rep = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-      rep.putLong(0).putInt(keys.length); // the sequence is set by the write
-      for (Key key : keys) {
-        byte[] value = batchPuts.get(key);
-        rep.put(value == DELETED ? TYPE_DELETION : TYPE_VALUE);
-        putVarString(rep, key.bytes());
-        if (value != DELETED) {
-          putVarString(rep, value);
+      rep.putLong(0).putInt(puts.length); // the sequence is set by the write
+      for (Map.Entry<Key, byte[]> put : puts) {
+        boolean deleted = put.getValue() == DELETED;
+        rep.put(deleted ? TYPE_DELETION : TYPE_VALUE);
+        putVarString(rep, put.getKey().bytes());
+        if (!deleted) {
+          putVarString(rep, put.getValue());
         }
       }
       return new WriteBatch(rep.array());
