@@ -80,11 +80,14 @@ public final class TestNode {
     return start(vertx, dataDir, c -> { });
   }
 
-  /** An embedded node of its own; a test that needs one is skipped when the target is the shared cluster. */
+  /**
+   * An embedded node of its own, closed after the test ({@link StartedNodes}) if the test leaves it
+   * running; a test that needs one is skipped when the target is the shared cluster.
+   */
   public static Future<Main.Node> start(Vertx vertx, Path dataDir, Consumer<JsonObject> tweak) {
     Assumptions.assumeFalse(CLUSTER, "needs a node of its own configuration; the shared cluster has one for all");
     JsonObject config = config(dataDir);
     tweak.accept(config);
-    return Main.start(vertx, config);
+    return Main.start(vertx, config).onSuccess(StartedNodes::add);
   }
 }
