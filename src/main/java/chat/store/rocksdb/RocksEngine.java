@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -163,9 +165,10 @@ public final class RocksEngine {
   /**
    * The writer's view of the database: what is durable, plus what the batch's earlier writes put,
    * plus what the running write has put so far. Puts are kept on the Java side (two hash maps); the
-   * batch's last value of each key goes to a plain {@link WriteBatch} at the end, in key order, so
-   * the memtable's skip list inserts each key from where the one before went instead of searching
-   * from its top (+9 % messages/s, docs/performance.md, change 19). RocksDB's indexed batch cost ~20 % of
+   * batch's last value of each key goes to a plain {@link WriteBatch} at the end, in the order the
+   * batch first put the keys: with the memtable's insert hints a key's insert starts from where the
+   * last one of its prefix went, whatever came between, so sorting the batch (change 19) no longer
+   * paid for itself (docs/performance.md, change 23). RocksDB's indexed batch cost ~20 % of
    * the writer's CPU in a 1:1 profile, mostly maintaining its index on every put, and sorted maps
    * cost ~20 % again (docs/performance.md, change 16). Point reads, all a message's writes do, are
    * hash look-ups; the rare range reads (a user's newest seq on a cache miss, a read marker's unread
@@ -181,7 +184,8 @@ public final class RocksEngine {
     private static final byte TYPE_DELETION = 0x0;
     private static final byte TYPE_VALUE = 0x1;
     private final RocksDB db;
-    private final Map<Key, byte[]> batchPuts = new HashMap<>();
+    /** In the order of each key's first put: table {@code f}'s event ids, too short for a hint, rise. */
+    private final Map<Key, byte[]> batchPuts = new LinkedHashMap<>();
     private final Map<Key, byte[]> writePuts = new HashMap<>();
     private final List<Runnable> onSuccess = new ArrayList<>();
 
@@ -321,14 +325,12 @@ public final class RocksEngine {
     }
 
     /**
-     * The batch's puts in key order, as one serialized {@link WriteBatch} (RocksDB's own format:
+     * The batch's puts, as one serialized {@link WriteBatch} (RocksDB's own format:
      * sequence and count, then per key a type byte and length-prefixed key and value), made in one
      * call instead of one native call per put. The caller closes it.
      */
-    private WriteBatch sortedWrites() {
-      @SuppressWarnings("unchecked")
-      Map.Entry<Key, byte[]>[] puts = batchPuts.entrySet().toArray(new Map.Entry[0]);
-      Arrays.sort(puts, (a, b) -> Arrays.compareUnsigned(a.getKey().bytes(), b.getKey().bytes()));
+    private WriteBatch serializedWrites() {
+      Collection<Map.Entry<Key, byte[]>> puts = batchPuts.entrySet();
       int size = WRITE_BATCH_HEADER;
       for (Map.Entry<Key, byte[]> put : puts) {
         byte[] key = put.getKey().bytes();
@@ -338,7 +340,7 @@ public final class RocksEngine {
         }
       }
       ByteBuffer rep = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-      rep.putLong(0).putInt(puts.length); // the sequence is set by the write
+      rep.putLong(0).putInt(puts.size()); // the sequence is set by the write
       for (Map.Entry<Key, byte[]> put : puts) {
         boolean deleted = put.getValue() == DELETED;
         rep.put(deleted ? TYPE_DELETION : TYPE_VALUE);
@@ -571,7 +573,7 @@ public final class RocksEngine {
     if (batch.batchPuts.isEmpty()) {
       return new Written(pending, results, failures, null);
     }
-    try (WriteBatch writes = batch.sortedWrites()) {
+    try (WriteBatch writes = batch.serializedWrites()) {
       db.write(unsynced, writes);
       return new Written(pending, results, failures, new View(db));
     } catch (Throwable writeFailure) {
