@@ -334,19 +334,20 @@ public final class RocksEngine {
       int size = WRITE_BATCH_HEADER;
       for (Map.Entry<Key, byte[]> put : puts) {
         byte[] key = put.getKey().bytes();
+        byte[] value = put.getValue();
         size += 1 + varintSize(key.length) + key.length;
-        if (put.getValue() != DELETED) {
-          size += varintSize(put.getValue().length) + put.getValue().length;
+        if (value != DELETED) {
+          size += varintSize(value.length) + value.length;
         }
       }
       ByteBuffer rep = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
       rep.putLong(0).putInt(puts.size()); // the sequence is set by the write
       for (Map.Entry<Key, byte[]> put : puts) {
-        boolean deleted = put.getValue() == DELETED;
-        rep.put(deleted ? TYPE_DELETION : TYPE_VALUE);
+        byte[] value = put.getValue();
+        rep.put(value == DELETED ? TYPE_DELETION : TYPE_VALUE);
         putVarString(rep, put.getKey().bytes());
-        if (!deleted) {
-          putVarString(rep, put.getValue());
+        if (value != DELETED) {
+          putVarString(rep, value);
         }
       }
       return new WriteBatch(rep.array());

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,9 +180,7 @@ class RocksEngineTest {
           engine.close();
           engine = new RocksEngine(dir, new RocksEngine.Settings(1, 64, 4L << 20, 8L << 20));
           engine.open();
-          try (var files = java.nio.file.Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".sst")).count();
-          }
+          return filesIn(dir).stream().filter(f -> f.toString().endsWith(".sst")).count();
         }))
         .compose(tableFiles -> engine.read(reader -> {
           List<Boolean> same = new ArrayList<>();
@@ -200,17 +199,18 @@ class RocksEngineTest {
   @Test
   @DisplayName("inserts with a hint per id-long key prefix and still lists keys inserted against it in key order")
   void insertsWithAPrefixHint(VertxTestContext testContext) throws Exception {
-    String options;
-    try (var files = java.nio.file.Files.list(dir)) {
-      Path file = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow();
-      options = java.nio.file.Files.readString(file);
-    }
+    Path optionsFile = filesIn(dir).stream()
+        .filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow();
+    String options = Files.readString(optionsFile);
     assertThat(options).contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix."
         + RocksEngine.INSERT_HINT_PREFIX_BYTES);
     // one prefix, keys arriving in falling order in one batch and rising in the next: each insert
     // lands before or after the hint's last position
     String prefix = "p/" + "7".repeat(RocksEngine.INSERT_HINT_PREFIX_BYTES);
     List<String> written = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      written.add(prefix + i + "=v");
+    }
     engine.write(batch -> {
       for (int i = 9; i >= 5; i--) {
         batch.put(bytes(prefix + i), bytes("v"));
@@ -223,9 +223,6 @@ class RocksEngineTest {
       return null;
     })).compose(v -> engine.write(batch -> scan(batch, bytes(prefix))))
         .onComplete(testContext.succeeding(seen -> testContext.verify(() -> {
-          for (int i = 0; i < 10; i++) {
-            written.add(prefix + i + "=v");
-          }
           assertThat(seen).containsExactlyElementsOf(written);
           testContext.completeNow();
         })));
@@ -235,6 +232,12 @@ class RocksEngineTest {
   @DisplayName("says no to direct I/O where it cannot open a file, rather than failing")
   void directIoProbeFailsSoftly() {
     assertThat(RocksEngine.directIoWorks(dir.resolve("missing"))).isFalse();
+  }
+
+  private static List<Path> filesIn(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.toList();
+    }
   }
 
   /** Queues a write that holds the writer until {@link #release} opens. */
