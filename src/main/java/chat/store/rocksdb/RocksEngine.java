@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,13 +34,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.Priority;
 import org.rocksdb.RocksDB;
 import org.rocksdb.ReadOptions;
@@ -65,6 +67,13 @@ import org.slf4j.LoggerFactory;
  * fails alone: a throw drops just its own puts. Writes run in submission order, which the router relies on
  * for per-conversation order. A write changes its adapter's caches only once it has succeeded
  * ({@link Batch#onSuccess}), and a failed log write drops them all ({@link #onRollback}).
+ *
+ * <p>Column families: table {@code k} (idempotency claims, {@link RocksIdempotencyStore}) has its own,
+ * {@value #CLAIMS_FAMILY}, with a whole-key bloom filter on its memtables; every other table is in the
+ * default family. Keys pick their family by their tag byte ({@link #familyOf}), so adapters never
+ * name one. Why: every new message looks its claim up and nearly always finds nothing; in the shared
+ * memtables that miss was a full skip-list search, ~1/3 of the writer's CPU, while a filter over all
+ * keys costs seven adds per message to save one search (docs/performance.md, change 24).
  */
 public final class RocksEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RocksEngine.class);
@@ -77,6 +86,17 @@ public final class RocksEngine {
    * conversation's history rows each keep a hint. Shorter keys (table {@code f}) take no hint.
    */
   static final int INSERT_HINT_PREFIX_BYTES = 22;
+  /** The column family of table {@code k}. */
+  static final String CLAIMS_FAMILY = "claims";
+  /**
+   * Claims are ~1/8 of a message's bytes (docs/operations.md): a quarter of the write buffer flushes
+   * them about half as often as the other tables, so they keep the log's files alive little longer.
+   */
+  private static final int CLAIMS_WRITE_BUFFER_SHARE = 4;
+  /** Memtable bloom bits as a share of the write buffer: ~40 bits per claim, false positives ~0.01 %. */
+  private static final double CLAIMS_MEMTABLE_BLOOM_RATIO = 0.05;
+  /** Claims moved per write when an older data dir's are moved into their family at open. */
+  private static final int CLAIMS_MOVED_PER_WRITE = 10_000;
 
   static {
     try {
@@ -104,20 +124,18 @@ public final class RocksEngine {
   }
 
   /** The database as of the last synced batch: readers never see a write that is not yet durable. */
-  public static final class Reader {
-    private final RocksDB db;
+  public final class Reader {
     private final ReadOptions atView;
 
-    private Reader(RocksDB db, ReadOptions atView) {
-      this.db = db;
+    private Reader(ReadOptions atView) {
       this.atView = atView;
     }
 
     public byte[] get(byte[] key) throws RocksDBException {
-      return db.get(atView, key);
+      return db.get(familyOf(key), atView, key);
     }
 
-    /** An iterator; the caller closes it. */
+    /** An iterator over the default family (every table but the claims); the caller closes it. */
     public RocksIterator newIterator() {
       return db.newIterator(atView);
     }
@@ -175,15 +193,19 @@ public final class RocksEngine {
    * tail) sort just the pending keys in their range. A write that throws has its puts dropped, so
    * it fails alone.
    */
-  public static final class Batch {
+  public final class Batch {
     /** A deleted key, told apart from an empty value by identity. */
     private static final byte[] DELETED = new byte[0];
     /** A serialized write batch: an 8-byte sequence and a 4-byte count, little-endian, then the records. */
     private static final int WRITE_BATCH_HEADER = 12;
-    /** Record types of a serialized write batch (RocksDB's kTypeDeletion, kTypeValue). */
+    /**
+     * Record types of a serialized write batch (RocksDB's kTypeDeletion, kTypeValue, and their
+     * column-family forms, which carry the family's id as a varint after the type).
+     */
     private static final byte TYPE_DELETION = 0x0;
     private static final byte TYPE_VALUE = 0x1;
-    private final RocksDB db;
+    private static final byte TYPE_FAMILY_DELETION = 0x4;
+    private static final byte TYPE_FAMILY_VALUE = 0x5;
     /** In the order of each key's first put: table {@code f}'s event ids, too short for a hint, rise. */
     private final Map<Key, byte[]> batchPuts = new LinkedHashMap<>();
     private final Map<Key, byte[]> writePuts = new HashMap<>();
@@ -206,8 +228,7 @@ public final class RocksEngine {
       }
     }
 
-    private Batch(RocksDB db) {
-      this.db = db;
+    private Batch() {
     }
 
     /**
@@ -223,7 +244,7 @@ public final class RocksEngine {
       if (value != null) {
         return value == DELETED ? null : value;
       }
-      return db.get(key);
+      return db.get(familyOf(key), key);
     }
 
     public void put(byte[] key, byte[] value) {
@@ -238,7 +259,7 @@ public final class RocksEngine {
     public byte[] lastKey(byte[] prefix) throws RocksDBException {
       byte[] ceiling = Bytes.ceiling(prefix);
       byte[] last = null;
-      try (RocksIterator it = db.newIterator()) {
+      try (RocksIterator it = db.newIterator(familyOf(prefix))) {
         for (it.seekForPrev(ceiling); it.isValid() && Bytes.startsWith(it.key(), prefix); it.prev()) {
           byte[] key = it.key();
           if (pendingValue(new Key(key)) != DELETED) {
@@ -266,7 +287,7 @@ public final class RocksEngine {
       NavigableMap<byte[], byte[]> pending = pendingRange(prefix, from, ceiling);
       Iterator<Map.Entry<byte[], byte[]>> overlay = pending.entrySet().iterator();
       Map.Entry<byte[], byte[]> next = overlay.hasNext() ? overlay.next() : null;
-      try (RocksIterator it = db.newIterator()) {
+      try (RocksIterator it = db.newIterator(familyOf(prefix))) {
         for (it.seek(from); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
           byte[] key = it.key();
           while (next != null && Arrays.compareUnsigned(next.getKey(), key) < 0) {
@@ -326,16 +347,21 @@ public final class RocksEngine {
 
     /**
      * The batch's puts, as one serialized {@link WriteBatch} (RocksDB's own format:
-     * sequence and count, then per key a type byte and length-prefixed key and value), made in one
-     * call instead of one native call per put. The caller closes it.
+     * sequence and count, then per key a type byte, for a claim the claims family's id, and the
+     * length-prefixed key and value), made in one call instead of one native call per put. The
+     * caller closes it.
      */
     private WriteBatch serializedWrites() {
       Collection<Map.Entry<Key, byte[]>> puts = batchPuts.entrySet();
+      int claimsId = claims.getID();
       int size = WRITE_BATCH_HEADER;
       for (Map.Entry<Key, byte[]> put : puts) {
         byte[] key = put.getKey().bytes();
         byte[] value = put.getValue();
         size += 1 + varintSize(key.length) + key.length;
+        if (isClaim(key)) {
+          size += varintSize(claimsId);
+        }
         if (value != DELETED) {
           size += varintSize(value.length) + value.length;
         }
@@ -343,9 +369,15 @@ public final class RocksEngine {
       ByteBuffer rep = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
       rep.putLong(0).putInt(puts.size()); // the sequence is set by the write
       for (Map.Entry<Key, byte[]> put : puts) {
+        byte[] key = put.getKey().bytes();
         byte[] value = put.getValue();
-        rep.put(value == DELETED ? TYPE_DELETION : TYPE_VALUE);
-        putVarString(rep, put.getKey().bytes());
+        if (isClaim(key)) {
+          rep.put(value == DELETED ? TYPE_FAMILY_DELETION : TYPE_FAMILY_VALUE);
+          putVarint(rep, claimsId);
+        } else {
+          rep.put(value == DELETED ? TYPE_DELETION : TYPE_VALUE);
+        }
+        putVarString(rep, key);
         if (value != DELETED) {
           putVarString(rep, value);
         }
@@ -362,13 +394,16 @@ public final class RocksEngine {
     }
 
     private static void putVarString(ByteBuffer rep, byte[] bytes) {
-      int n = bytes.length;
+      putVarint(rep, bytes.length);
+      rep.put(bytes);
+    }
+
+    private static void putVarint(ByteBuffer rep, int n) {
       while ((n & ~0x7F) != 0) {
         rep.put((byte) (n & 0x7F | 0x80));
         n >>>= 7;
       }
       rep.put((byte) n);
-      rep.put(bytes);
     }
 
     private void dropWrite() {
@@ -387,10 +422,12 @@ public final class RocksEngine {
   private final GroupCommit<Work<?>> queue = new GroupCommit<>();
   private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> natives = new ArrayList<>();
+  private final List<ColumnFamilyHandle> families = new ArrayList<>();
   private final BlockingQueue<Written> toSync = new LinkedBlockingQueue<>();
   private final Written syncerStop = new Written(List.of(), new Object[0], new Throwable[0], null);
   private final AtomicReference<View> view = new AtomicReference<>();
   private RocksDB db;
+  private ColumnFamilyHandle claims;
   private WriteOptions durable;
   private WriteOptions unsynced;
   private Thread writerThread;
@@ -407,24 +444,16 @@ public final class RocksEngine {
     Files.createDirectories(dir);
     LRUCache blockCache = new LRUCache(settings.blockCacheBytes());
     BloomFilter bloom = new BloomFilter(10, false);
-    DBOptions dbOptions = new DBOptions();
-    ColumnFamilyOptions tableOptions = insertHinted();
-    natives.addAll(List.of(dbOptions, tableOptions));
-    Options options = new Options(dbOptions, tableOptions)
+    BlockBasedTableConfig tableFormat = new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom);
+    DBOptions dbOptions = new DBOptions()
         .setCreateIfMissing(true)
-        .setWriteBufferSize(settings.writeBufferBytes())
-        .setMaxWriteBufferNumber(3)
+        .setCreateMissingColumnFamilies(true)
         .setMaxBackgroundJobs(2)
         // table files kept open at most (an LRU beyond): unbounded, a large database would eat into the
         // open-file cap that client sockets need (docs/operations.md, "Limits and open files")
         .setMaxOpenFiles(MAX_OPEN_TABLE_FILES)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
         .setKeepLogFileNum(3)
-        // CPU, not disk, is what two cores run out of: Snappy was ~30 % of flush and compaction, which
-        // were ~30 % of the node's CPU at full load. Flushed files stay uncompressed (they are merged
-        // away soon), only the last level, where nearly all the data ends up, is compressed, with LZ4
-        .setCompressionType(CompressionType.NO_COMPRESSION)
-        .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
         // a flush or compaction syncs its file every MiB as it writes, instead of leaving tens of MiB
         // of dirty pages for the kernel to write back at once, which stalled the log's fsyncs behind
         // them: p99 at 12,000 msgs/s 11.5–26 → 8.4–9.1 ms (docs/performance.md, change 18)
@@ -432,17 +461,25 @@ public final class RocksEngine {
         // flushes and compactions write around the page cache: their tens of MiB of dirty pages no longer
         // sit in the ext4 journal commit that the log's fdatasync waits for (p99 at 19,000 msgs/s ~16.6 →
         // ~13 ms, docs/performance.md, change 21); a filesystem without O_DIRECT keeps buffered writes
-        .setUseDirectIoForFlushAndCompaction(directIoWorks(dir))
-        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
+        .setUseDirectIoForFlushAndCompaction(directIoWorks(dir));
+    ColumnFamilyOptions tables = tableOptions(settings.writeBufferBytes(), tableFormat);
+    ColumnFamilyOptions claimTables = tableOptions(settings.writeBufferBytes() / CLAIMS_WRITE_BUFFER_SHARE, tableFormat)
+        .setMemtablePrefixBloomSizeRatio(CLAIMS_MEMTABLE_BLOOM_RATIO)
+        .setMemtableWholeKeyFiltering(true);
     // fsync of the log at every group commit: an acked write survives power loss, not just a crash
     durable = new WriteOptions().setSync(true);
     unsynced = new WriteOptions();
-    natives.addAll(List.of(durable, unsynced, options, bloom, blockCache));
+    natives.addAll(List.of(durable, unsynced, dbOptions, tables, claimTables, bloom, blockCache));
     // compactions yield the CPU to the event loops and the writer (whose latency clients see); they
     // catch up when the node is less busy. Flushes keep normal priority: a flush that falls behind
     // stalls writes. The pools are the process's, so this holds for every database it opens.
     Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
-    db = RocksDB.open(options, dir.toString());
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    db = RocksDB.open(dbOptions, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tables),
+        new ColumnFamilyDescriptor(CLAIMS_FAMILY.getBytes(StandardCharsets.UTF_8), claimTables)), handles);
+    families.addAll(handles);
+    claims = handles.get(1);
+    moveClaimsToTheirFamily();
     view.set(new View(db));
     AtomicInteger readerNo = new AtomicInteger();
     readers = Executors.newFixedThreadPool(settings.readerThreads(), r -> {
@@ -459,21 +496,65 @@ public final class RocksEngine {
   }
 
   /**
-   * RocksDB's skip list searches from the top for every key that is not the next one after the
-   * previous insert, and a message's puts go to five tables, so each insert was a full search
-   * (~30 % of the writer). With a hint per key prefix, an insert right after the last one of its
-   * prefix (the next seq of an inbox, the next row of a conversation) starts where that one ended:
-   * the memtable's inserts fell from 34 to 14 % of the writer (docs/performance.md, change 22).
-   * RocksJava has no setter for it, so it is set by name.
+   * A column family's options. RocksDB's skip list searches from the top for every key that is not
+   * the next one after the previous insert, and a message's puts go to five tables, so each insert
+   * was a full search (~30 % of the writer). With a hint per key prefix, an insert right after the
+   * last one of its prefix (the next seq of an inbox, the next row of a conversation) starts where
+   * that one ended: the memtable's inserts fell from 34 to 14 % of the writer (docs/performance.md,
+   * change 22). RocksJava has no setter for the hint, so it is set by name.
    */
-  private static ColumnFamilyOptions insertHinted() {
+  private static ColumnFamilyOptions tableOptions(long writeBufferBytes, BlockBasedTableConfig tableFormat) {
     Properties hint = new Properties();
     hint.setProperty("memtable_insert_with_hint_prefix_extractor", "rocksdb.FixedPrefix." + INSERT_HINT_PREFIX_BYTES);
     ColumnFamilyOptions options = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(hint);
     if (options == null) {
       throw new IllegalStateException("RocksDB refused memtable_insert_with_hint_prefix_extractor");
     }
-    return options;
+    return options
+        .setWriteBufferSize(writeBufferBytes)
+        .setMaxWriteBufferNumber(3)
+        // CPU, not disk, is what two cores run out of: Snappy was ~30 % of flush and compaction, which
+        // were ~30 % of the node's CPU at full load. Flushed files stay uncompressed (they are merged
+        // away soon), only the last level, where nearly all the data ends up, is compressed, with LZ4
+        .setCompressionType(CompressionType.NO_COMPRESSION)
+        .setBottommostCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setTableFormatConfig(tableFormat);
+  }
+
+  /** The column family that holds {@code key}'s table. */
+  ColumnFamilyHandle familyOf(byte[] key) {
+    return isClaim(key) ? claims : db.getDefaultColumnFamily();
+  }
+
+  private static boolean isClaim(byte[] key) {
+    return key.length > 0 && key[0] == RocksIdempotencyStore.TABLE;
+  }
+
+  /**
+   * Blocking, at open: moves claims that a data dir from before their family (change 24) holds in
+   * the default family into it, a batch of puts and deletes at a time, the last one synced. A node
+   * stopped halfway moves the rest at its next open; a claim is in one family or the other at every
+   * point of the log.
+   */
+  private void moveClaimsToTheirFamily() throws RocksDBException {
+    long moved = 0;
+    try (RocksIterator it = db.newIterator(); WriteBatch batch = new WriteBatch()) {
+      for (it.seek(new byte[] {RocksIdempotencyStore.TABLE}); it.isValid() && isClaim(it.key()); it.next()) {
+        byte[] key = it.key();
+        batch.put(claims, key, it.value());
+        batch.delete(key);
+        if (++moved % CLAIMS_MOVED_PER_WRITE == 0) {
+          db.write(unsynced, batch);
+          batch.clear();
+        }
+      }
+      it.status();
+      if (moved > 0) {
+        db.write(unsynced, batch);
+        db.syncWal();
+        LOG.info("moved {} idempotency claims into their own column family", moved);
+      }
+    }
   }
 
   /** Whether files in {@code dir} open with O_DIRECT: RocksDB would fail every flush where they do not. */
@@ -502,7 +583,7 @@ public final class RocksEngine {
    * it is durable too (the log is one file), and readers see them all.
    */
   void putSynced(byte[] key, byte[] value) throws RocksDBException {
-    db.put(durable, key, value);
+    db.put(familyOf(key), durable, key, value);
     view.getAndSet(new View(db)).release();
   }
 
@@ -524,7 +605,7 @@ public final class RocksEngine {
         current = view.get();
       } while (!current.acquire()); // lost a race with its release: the next one is already published
       try {
-        return read.run(new Reader(db, current.options));
+        return read.run(new Reader(current.options));
       } finally {
         current.release();
       }
@@ -533,7 +614,7 @@ public final class RocksEngine {
 
   private void writeLoop() {
     List<Pending<Work<?>>> pending = new ArrayList<>(settings.batchMax());
-    Batch batch = new Batch(db);
+    Batch batch = new Batch();
     try {
       boolean more = true;
       while (more) {
@@ -648,6 +729,7 @@ public final class RocksEngine {
     }
     if (db != null) {
       view.get().release();
+      families.forEach(ColumnFamilyHandle::close);
       db.close();
     }
     for (AutoCloseable nativeObject : natives) {

@@ -7,9 +7,12 @@ import org.rocksdb.RocksDBException;
 /**
  * Idempotency keys in RocksDB.
  *
- * <p>Table {@code k}: key (sender id, client id); value the msgId that holds it.
+ * <p>Table {@code k}, in column family {@value RocksEngine#CLAIMS_FAMILY}: key (sender id, client id);
+ * value the msgId that holds it.
  */
 final class RocksIdempotencyStore implements IdempotencyStore {
+  /** Table {@code k}'s tag: its keys live in their own column family ({@link RocksEngine#CLAIMS_FAMILY}). */
+  static final char TABLE = 'k';
   private final RocksEngine engine;
 
   RocksIdempotencyStore(RocksEngine engine) {
@@ -34,7 +37,7 @@ final class RocksIdempotencyStore implements IdempotencyStore {
   }
 
   static byte[] key(String senderId, String clientId) {
-    return Bytes.key('k').id(senderId).id(clientId).bytes();
+    return Bytes.key(TABLE).id(senderId).id(clientId).bytes();
   }
 
   static byte[] value(long msgId) {

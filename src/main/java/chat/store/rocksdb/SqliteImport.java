@@ -85,7 +85,7 @@ final class SqliteImport {
   }
 
   private void put(byte[] key, byte[] value) throws RocksDBException {
-    batch.put(key, value);
+    batch.put(engine.familyOf(key), key, value);
     rows++;
     if (batch.count() >= BATCH_ROWS) {
       flush();

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,9 +231,105 @@ class RocksEngineTest {
   }
 
   @Test
+  @DisplayName("keeps claims in their own column family, filtered in memory by whole key, and every other table in the default one")
+  void keepsClaimsInTheirOwnFamily(Vertx vertx, VertxTestContext testContext) throws Exception {
+    String options = Files.readString(filesIn(dir).stream()
+        .filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow());
+    String claimsOptions = options.substring(options.indexOf("[CFOptions \"" + RocksEngine.CLAIMS_FAMILY + "\"]"));
+    assertThat(claimsOptions).contains("memtable_whole_key_filtering=true").contains("memtable_prefix_bloom_size_ratio=0.05");
+    byte[] kept = RocksIdempotencyStore.key("sender", "kept");
+    byte[] dropped = RocksIdempotencyStore.key("sender", "dropped");
+    engine.write(batch -> {
+      batch.put(kept, RocksIdempotencyStore.value(1));
+      batch.put(bytes("p/a"), bytes("1"));
+      batch.put(dropped, RocksIdempotencyStore.value(2));
+      return null;
+    }).compose(v -> engine.write(batch -> {
+      batch.delete(dropped); // a deletion record of the claims family
+      batch.put(bytes("p/b"), bytes("2"));
+      return List.of(string(batch.get(kept)), string(batch.get(dropped)), string(batch.get(bytes("p/a"))));
+    })).compose(inBatch -> engine.read(reader -> List.of(inBatch, List.of(string(reader.get(kept)),
+            string(reader.get(dropped)), string(reader.get(bytes("p/b")))))))
+        .compose(seen -> vertx.executeBlocking(() -> {
+          engine.close();
+          Map<String, List<String>> families = keysByFamily(dir);
+          engine = new RocksEngine(dir, new RocksEngine.Settings(1, 64, 4L << 20, 8L << 20));
+          engine.open();
+          return List.of(seen, families);
+        }))
+        .onComplete(testContext.succeeding(found -> testContext.verify(() -> {
+          String one = string(RocksIdempotencyStore.value(1));
+          assertThat(found.get(0)).isEqualTo(List.of(List.of(one, "null", "1"), List.of(one, "null", "2")));
+          assertThat(found.get(1)).isEqualTo(Map.of("default", List.of("p/a", "p/b"),
+              RocksEngine.CLAIMS_FAMILY, List.of(string(kept))));
+          testContext.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("moves the claims an older data dir keeps in the default family into their own at open, and still finds each")
+  void movesOlderClaimsIntoTheirFamily(Vertx vertx, VertxTestContext testContext) throws Exception {
+    Path older = dir.resolve("older");
+    int claims = 25_000; // more than one write's worth of moves
+    try (org.rocksdb.Options options = new org.rocksdb.Options().setCreateIfMissing(true);
+         org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, older.toString())) {
+      for (int i = 0; i < claims; i++) {
+        db.put(RocksIdempotencyStore.key("sender", "c" + i), RocksIdempotencyStore.value(i));
+      }
+      db.put(bytes("j/before"), bytes("1"));
+      db.put(bytes("l/after"), bytes("2"));
+    }
+    RocksEngine moved = new RocksEngine(older, new RocksEngine.Settings(1, 64, 4L << 20, 8L << 20));
+    vertx.executeBlocking(() -> {
+      moved.open();
+      return null;
+    }).compose(v -> moved.write(batch -> {
+      List<Long> held = new ArrayList<>();
+      for (int i : new int[] {0, 9_999, 10_000, claims - 1}) {
+        held.add(RocksIdempotencyStore.claim(batch, "sender", "c" + i, -1));
+      }
+      held.add(RocksIdempotencyStore.claim(batch, "sender", "new", 77));
+      return held;
+    })).compose(held -> vertx.executeBlocking(() -> {
+      moved.close();
+      return List.of(held, keysByFamily(older));
+    })).onComplete(testContext.succeeding(found -> testContext.verify(() -> {
+      assertThat(found.get(0)).isEqualTo(List.of(0L, 9_999L, 10_000L, (long) claims - 1, 77L));
+      @SuppressWarnings("unchecked")
+      Map<String, List<String>> families = (Map<String, List<String>>) found.get(1);
+      assertThat(families.get("default")).containsExactly("j/before", "l/after");
+      assertThat(families.get(RocksEngine.CLAIMS_FAMILY)).hasSize(claims + 1)
+          .allMatch(key -> key.charAt(0) == RocksIdempotencyStore.TABLE);
+      testContext.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("says no to direct I/O where it cannot open a file, rather than failing")
   void directIoProbeFailsSoftly() {
     assertThat(RocksEngine.directIoWorks(dir.resolve("missing"))).isFalse();
+  }
+
+  /** Every key of the closed database in {@code dir}, by column family, in key order. */
+  private static Map<String, List<String>> keysByFamily(Path dir) throws org.rocksdb.RocksDBException {
+    List<org.rocksdb.ColumnFamilyHandle> handles = new ArrayList<>();
+    Map<String, List<String>> keys = new TreeMap<>();
+    try (org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
+         org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, dir.toString(), List.of(
+             new org.rocksdb.ColumnFamilyDescriptor(org.rocksdb.RocksDB.DEFAULT_COLUMN_FAMILY),
+             new org.rocksdb.ColumnFamilyDescriptor(bytes(RocksEngine.CLAIMS_FAMILY))), handles)) {
+      for (org.rocksdb.ColumnFamilyHandle handle : handles) {
+        List<String> family = new ArrayList<>();
+        try (org.rocksdb.RocksIterator it = db.newIterator(handle)) {
+          for (it.seekToFirst(); it.isValid(); it.next()) {
+            family.add(string(it.key()));
+          }
+        }
+        keys.put(string(handle.getName()), family);
+        handle.close();
+      }
+    }
+    return keys;
   }
 
   private static List<Path> filesIn(Path dir) throws java.io.IOException {
