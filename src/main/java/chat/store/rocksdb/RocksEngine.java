@@ -427,6 +427,7 @@ public final class RocksEngine {
   private final Written syncerStop = new Written(List.of(), new Object[0], new Throwable[0], null);
   private final AtomicReference<View> view = new AtomicReference<>();
   private RocksDB db;
+  private ColumnFamilyHandle defaultFamily;
   private ColumnFamilyHandle claims;
   private WriteOptions durable;
   private WriteOptions unsynced;
@@ -478,6 +479,7 @@ public final class RocksEngine {
     db = RocksDB.open(dbOptions, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tables),
         new ColumnFamilyDescriptor(CLAIMS_FAMILY.getBytes(StandardCharsets.UTF_8), claimTables)), handles);
     families.addAll(handles);
+    defaultFamily = handles.get(0);
     claims = handles.get(1);
     moveClaimsToTheirFamily();
     view.set(new View(db));
@@ -523,7 +525,7 @@ public final class RocksEngine {
 
   /** The column family that holds {@code key}'s table. */
   ColumnFamilyHandle familyOf(byte[] key) {
-    return isClaim(key) ? claims : db.getDefaultColumnFamily();
+    return isClaim(key) ? claims : defaultFamily;
   }
 
   private static boolean isClaim(byte[] key) {
@@ -728,7 +730,10 @@ public final class RocksEngine {
       readers.awaitTermination(10, TimeUnit.SECONDS);
     }
     if (db != null) {
-      view.get().release();
+      View current = view.get();
+      if (current != null) { // null when open failed after the database opened
+        current.release();
+      }
       families.forEach(ColumnFamilyHandle::close);
       db.close();
     }
