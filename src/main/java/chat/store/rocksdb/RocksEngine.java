@@ -90,7 +90,7 @@ public final class RocksEngine {
   static final String CLAIMS_FAMILY = "claims";
   /**
    * Claims are ~1/8 of a message's bytes (docs/operations.md): a quarter of the write buffer flushes
-   * them about half as often as the other tables, so they keep the log's files alive little longer.
+   * them about half as often as the other tables, so they keep the log's files alive only a little longer.
    */
   private static final int CLAIMS_WRITE_BUFFER_SHARE = 4;
   /** Memtable bloom bits as a share of the write buffer: ~40 bits per claim, false positives ~0.01 %. */
@@ -476,7 +476,8 @@ public final class RocksEngine {
     // stalls writes. The pools are the process's, so this holds for every database it opens.
     Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    db = RocksDB.open(dbOptions, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tables),
+    db = RocksDB.open(dbOptions, dir.toString(), List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tables),
         new ColumnFamilyDescriptor(CLAIMS_FAMILY.getBytes(StandardCharsets.UTF_8), claimTables)), handles);
     families.addAll(handles);
     defaultFamily = handles.get(0);

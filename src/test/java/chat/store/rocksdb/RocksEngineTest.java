@@ -201,9 +201,7 @@ class RocksEngineTest {
   @Test
   @DisplayName("inserts with a hint per id-long key prefix and still lists keys inserted against it in key order")
   void insertsWithAPrefixHint(VertxTestContext testContext) throws Exception {
-    Path optionsFile = filesIn(dir).stream()
-        .filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow();
-    String options = Files.readString(optionsFile);
+    String options = optionsFile();
     assertThat(options).contains("memtable_insert_with_hint_prefix_extractor=rocksdb.FixedPrefix."
         + RocksEngine.INSERT_HINT_PREFIX_BYTES);
     // one prefix, keys arriving in falling order in one batch and rising in the next: each insert
@@ -231,12 +229,12 @@ class RocksEngineTest {
   }
 
   @Test
-  @DisplayName("keeps claims in their own column family, filtered in memory by whole key, and every other table in the default one")
+  @DisplayName("keeps claims in a column family of their own, filtered in memory by whole key, the rest in the default")
   void keepsClaimsInTheirOwnFamily(Vertx vertx, VertxTestContext testContext) throws Exception {
-    String options = Files.readString(filesIn(dir).stream()
-        .filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow());
+    String options = optionsFile();
     String claimsOptions = options.substring(options.indexOf("[CFOptions \"" + RocksEngine.CLAIMS_FAMILY + "\"]"));
-    assertThat(claimsOptions).contains("memtable_whole_key_filtering=true").contains("memtable_prefix_bloom_size_ratio=0.05");
+    assertThat(claimsOptions).contains("memtable_whole_key_filtering=true")
+        .contains("memtable_prefix_bloom_size_ratio=0.05");
     byte[] kept = RocksIdempotencyStore.key("sender", "kept");
     byte[] dropped = RocksIdempotencyStore.key("sender", "dropped");
     engine.write(batch -> {
@@ -267,7 +265,7 @@ class RocksEngineTest {
   }
 
   @Test
-  @DisplayName("moves the claims an older data dir keeps in the default family into their own at open, and still finds each")
+  @DisplayName("moves the claims an older data dir keeps in the default family into their own at open, and finds each")
   void movesOlderClaimsIntoTheirFamily(Vertx vertx, VertxTestContext testContext) throws Exception {
     Path older = dir.resolve("older");
     int claims = 25_000; // more than one write's worth of moves
@@ -330,6 +328,12 @@ class RocksEngineTest {
       }
     }
     return keys;
+  }
+
+  /** The options file RocksDB wrote when the engine opened {@link #dir}. */
+  private String optionsFile() throws java.io.IOException {
+    return Files.readString(filesIn(dir).stream()
+        .filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).findFirst().orElseThrow());
   }
 
   private static List<Path> filesIn(Path dir) throws java.io.IOException {
