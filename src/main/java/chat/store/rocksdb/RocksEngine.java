@@ -353,7 +353,6 @@ public final class RocksEngine {
      */
     private WriteBatch serializedWrites() {
       Collection<Map.Entry<Key, byte[]>> puts = batchPuts.entrySet();
-      int claimsId = claims.getID();
       int size = WRITE_BATCH_HEADER;
       for (Map.Entry<Key, byte[]> put : puts) {
         byte[] key = put.getKey().bytes();
@@ -422,13 +421,14 @@ public final class RocksEngine {
   private final GroupCommit<Work<?>> queue = new GroupCommit<>();
   private final List<Runnable> rollbackListeners = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> natives = new ArrayList<>();
-  private final List<ColumnFamilyHandle> families = new ArrayList<>();
   private final BlockingQueue<Written> toSync = new LinkedBlockingQueue<>();
   private final Written syncerStop = new Written(List.of(), new Object[0], new Throwable[0], null);
   private final AtomicReference<View> view = new AtomicReference<>();
   private RocksDB db;
   private ColumnFamilyHandle defaultFamily;
   private ColumnFamilyHandle claims;
+  /** The claims family's id, as a serialized batch names it. */
+  private int claimsId;
   private WriteOptions durable;
   private WriteOptions unsynced;
   private Thread writerThread;
@@ -479,9 +479,9 @@ public final class RocksEngine {
     db = RocksDB.open(dbOptions, dir.toString(), List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, tables),
         new ColumnFamilyDescriptor(CLAIMS_FAMILY.getBytes(StandardCharsets.UTF_8), claimTables)), handles);
-    families.addAll(handles);
     defaultFamily = handles.get(0);
     claims = handles.get(1);
+    claimsId = claims.getID();
     moveClaimsToTheirFamily();
     view.set(new View(db));
     AtomicInteger readerNo = new AtomicInteger();
@@ -735,7 +735,8 @@ public final class RocksEngine {
       if (current != null) { // null when open failed after the database opened
         current.release();
       }
-      families.forEach(ColumnFamilyHandle::close);
+      claims.close();
+      defaultFamily.close();
       db.close();
     }
     for (AutoCloseable nativeObject : natives) {
